@@ -1,0 +1,105 @@
+"""``stockwise demo``: the whole pipeline on the built-in sample data.
+
+Each capability adds one step function here; steps run in order and share a ``DemoState``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from stockwise.data import Dataset, load_dataset, write_dataset
+from stockwise.data.sample import generate
+from stockwise.data.summary import demand_classes
+
+
+@dataclass
+class DemoState:
+    """What the demo steps hand to each other."""
+
+    out_dir: Path
+    seed: int
+    console: Console
+    dataset: Dataset | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def step_data(state: DemoState) -> None:
+    """Generate the sample, write it, load and validate it back, and summarise it."""
+    data_dir = state.out_dir / "data"
+    write_dataset(generate(state.seed), data_dir)
+    dataset = load_dataset(data_dir)
+    state.dataset = dataset
+    con = state.console
+    con.rule("[bold]1. Sample data")
+    con.print(f"written to {data_dir} and validated: no problems found")
+    kinds: dict[str, list[str]] = {}
+    for loc in dataset.locations:
+        kinds.setdefault(loc.kind.value, []).append(loc.location)
+    net = Table(title="Network")
+    for col in ("kind", "count", "locations"):
+        net.add_column(col)
+    for kind, names in kinds.items():
+        net.add_row(
+            kind, str(len(names)), ", ".join(names[:6]) + (" ..." if len(names) > 6 else "")
+        )
+    con.print(net)
+    lanes = Table(title="Lanes (by echelon)")
+    for col in ("from → to", "lanes", "lead time (periods)", "transport (per unit)"):
+        lanes.add_column(col)
+    groups: dict[str, list] = {}
+    for lane in dataset.lanes:
+        groups.setdefault(
+            f"{dataset.location(lane.origin).kind.value} → "
+            f"{dataset.location(lane.destination).kind.value}",
+            [],
+        ).append(lane)
+    for name, group in groups.items():
+        lane = group[0]
+        lanes.add_row(
+            name,
+            str(len(group)),
+            f"{lane.lead_time_mean:g} ± {lane.lead_time_sd:g}",
+            f"{lane.transport_cost:g}",
+        )
+    con.print(lanes)
+    classes = demand_classes(dataset.demand)
+    frame = dataset.demand.frame
+    stats = Table(title="Demand history")
+    stats.add_column("measure")
+    stats.add_column("value", justify="right")
+    cats = sorted({i.category for i in dataset.items})
+    rows = [
+        ("items / categories", f"{len(dataset.items)} / {len(cats)}"),
+        ("series (item x store)", f"{len(classes)}"),
+        (
+            "periods",
+            f"{frame['period'].nunique()} ({frame['period'].min():%Y-%m-%d} .. "
+            f"{frame['period'].max():%Y-%m-%d})",
+        ),
+        ("mean demand per series-period", f"{frame['quantity'].mean():.2f} units"),
+        ("zero periods", f"{(frame['quantity'] == 0).mean():.1%}"),
+        ("promotion periods", f"{frame['promo'].mean():.1%}"),
+        ("series with > 50 % zero periods", f"{(classes['zero_share'] > 0.5).mean():.1%}"),
+    ]
+    for cls, count in classes["demand_class"].value_counts().items():
+        rows.append((f"demand class: {cls} (Syntetos–Boylan)", str(count)))
+    for name, value in rows:
+        stats.add_row(name, value)
+    con.print(stats)
+
+
+STEPS: list[Callable[[DemoState], None]] = [step_data]
+
+
+def run_demo(out_dir: Path, seed: int, console: Console) -> DemoState:
+    """Run every demo step in order; returns the final state (for tests)."""
+    state = DemoState(out_dir=out_dir, seed=seed, console=console)
+    for step in STEPS:
+        step(state)
+    return state
