@@ -1,1 +1,5 @@
-"""stockwise.forecasting"""
+"""Probabilistic demand forecasting: models that return sample paths."""
+
+from stockwise.forecasting.result import ForecastResult
+
+__all__ = ["ForecastResult"]
