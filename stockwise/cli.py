@@ -39,7 +39,7 @@ def load_or_exit(folder: Path) -> Dataset:
 def print_issues(err: ValidationError) -> None:
     err_console.print(f"[bold red]{len(err.issues)} problem(s) found:[/]")
     for issue in err.issues:
-        err_console.print(f"  - {issue}", markup=False, highlight=False)
+        err_console.print(f"  - {issue}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -34,6 +34,7 @@ from stockwise.data.schema import TABLES, Column, Table
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
+_MAX_INT = 2.0**53  # integers beyond this do not survive a float64 round trip
 
 
 def load_dataset(folder: str | Path) -> Dataset:
@@ -219,6 +220,9 @@ def _parse_column(raw: pd.Series, column: Column, label: str) -> tuple[pd.Series
     if column.kind == "int":
         fractional = ok & (np.where(ok, arr, 0.0) % 1 != 0)
         bad(fractional, "expected a whole number")
+        huge = ok & ~fractional & (np.abs(np.where(ok, arr, 0.0)) >= _MAX_INT)
+        bad(huge, f"must be < {_MAX_INT:.0f}")
+        ok &= ~fractional & ~huge
         if column.default is None:
             ints = pd.array(np.where(ok, arr, 0).astype(np.int64), dtype="Int64")
             ints[missing] = pd.NA
@@ -231,19 +235,23 @@ def _parse_column(raw: pd.Series, column: Column, label: str) -> tuple[pd.Series
 
 
 def _parse_periods(raw: pd.Series, text: pd.Series, missing: np.ndarray, bad) -> pd.Series:
-    """Periods are all integers or all ISO dates; a mix, or anything else, is an error."""
-    numbers = pd.to_numeric(raw, errors="coerce")
-    integer = ~missing & numbers.notna().to_numpy() & (numbers.fillna(0.5) % 1 == 0).to_numpy()
+    """Periods are all integers or all ISO dates; a mix, or anything else, is an error.
+
+    In a mix, the rows of the less common form are flagged."""
     if pd.api.types.is_datetime64_any_dtype(raw):
         return pd.Series(pd.to_datetime(raw).astype("datetime64[ns]"))
-    if integer[~missing].all():
-        return pd.Series(numbers.fillna(0).astype(np.int64))
-    dates = pd.to_datetime(text.where(~missing, None), errors="coerce", format="ISO8601")
-    not_date = ~missing & dates.isna().to_numpy()
-    if integer.any() and (~integer & ~missing).any():
-        bad(~missing & integer, "mixes integer periods with dates; use one form")
-    bad(not_date & ~integer, "expected an integer period or an ISO date (YYYY-MM-DD)")
-    return pd.Series(dates.astype("datetime64[ns]"))
+    numbers = pd.to_numeric(raw, errors="coerce")
+    whole = numbers.notna() & (numbers.fillna(0.5) % 1 == 0) & (numbers.abs() < _MAX_INT)
+    integer = ~missing & whole.to_numpy()
+    dates = pd.to_datetime(text.where(~integer & ~missing, None), errors="coerce", format="ISO8601")
+    is_date = ~missing & ~integer & dates.notna().to_numpy()
+    bad(~missing & ~integer & ~is_date, "expected an integer period or an ISO date (YYYY-MM-DD)")
+    if integer.any() and is_date.any():
+        minority = is_date if is_date.sum() <= integer.sum() else integer
+        bad(minority, "mixes integer periods and dates; use one form")
+    if is_date.any():
+        return pd.Series(dates.astype("datetime64[ns]"))
+    return pd.Series(numbers.where(integer, 0).astype(np.int64))
 
 
 def _check_references(
@@ -502,7 +510,7 @@ def to_frames(dataset: Dataset) -> dict[str, pd.DataFrame]:
                 for lane in dataset.lanes
             ]
         ),
-        "demand": dataset.demand.frame.copy(),
+        "demand": dataset.demand.frame.assign(promo=dataset.demand.frame["promo"].astype(int)),
     }
     if dataset.inventory.positions:
         frames["inventory"] = pd.DataFrame(

@@ -87,8 +87,8 @@ def find_cycle(lanes: Iterable[Lane]) -> list[str] | None:
     try:
         tuple(TopologicalSorter(graph).static_order())
     except CycleError as err:
-        nodes = list(reversed(err.args[1]))
-        return nodes
+        # graphlib lists the cycle with each node an immediate predecessor (origin) of the next.
+        return list(err.args[1])
     return None
 
 
