@@ -1,0 +1,135 @@
+"""Re-planning between kernel segments: "follow the plan, re-plan every k periods".
+
+The simulator stops every ``replan_every`` periods, hands each replication's state to a
+:class:`Replanner`, and follows the returned order quantities until the next stop.
+:class:`OptimizerReplanner` solves the stochastic order-plan model
+(:func:`stockwise.engine.planning.plan_orders`) from that state over a rolling horizon.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from stockwise.data import Dataset
+from stockwise.engine.policy import FollowPlan
+from stockwise.scenarios import ScenarioSet
+
+if TYPE_CHECKING:
+    from stockwise.engine.simulation.network import SimNetwork
+
+
+@dataclass(frozen=True, eq=False)
+class PlanState:
+    """One replication's state at the start of period ``t`` (before that period's arrivals).
+
+    on_hand, backorders : [units] ``N x I`` (network order)
+    owed : [units] ``L x I`` ordered on each lane and not shipped yet
+    arriving : [units] ``N x I x W`` in transit, arriving at the start of ``t + d``
+    """
+
+    t: int
+    network: SimNetwork
+    on_hand: np.ndarray
+    backorders: np.ndarray
+    owed: np.ndarray
+    arriving: np.ndarray
+
+    @classmethod
+    def of(cls, net: SimNetwork, state, r: int, t: int) -> PlanState:
+        width = state.pipe.shape[1]
+        order = [(t + d) % width for d in range(width)]
+        return cls(
+            t=t,
+            network=net,
+            on_hand=state.on_hand[r].copy(),
+            backorders=state.backlog[r].copy(),
+            owed=state.owed[r].copy(),
+            arriving=state.pipe[r][order].transpose(1, 2, 0).copy(),
+        )
+
+
+class Replanner(Protocol):
+    """Returns [units] ``L x I x H`` orders per lane, item and period from ``state.t`` on."""
+
+    def __call__(self, state: PlanState, policy: FollowPlan) -> np.ndarray: ...
+
+
+@dataclass
+class OptimizerReplanner:
+    """Re-plan with the stochastic order-plan model over a rolling horizon.
+
+    dataset : the network, costs and limits (its inventory is replaced by each state)
+    scenarios : planning scenarios covering the simulated periods plus the horizon, drawn
+        independently of the simulated ones (the planner must not see the future)
+    solver, time_limit : [s] passed to ``plan_orders``
+
+    Units owed but not yet shipped are handed to the optimizer as if shipped now: they
+    leave the upstream on-hand stock and arrive after the lane's mean lead time.
+    """
+
+    dataset: Dataset
+    scenarios: ScenarioSet
+    solver: str = "highs"
+    time_limit: float = 30.0
+    failures: int = 0
+
+    def __post_init__(self) -> None:
+        self._templates: dict[tuple[int, int], object] = {}
+
+    def _template(self, t: int, policy: FollowPlan):
+        from stockwise.engine.planning import build_problem
+
+        horizon = min(policy.horizon, self.scenarios.horizon - t)
+        if horizon < 1:
+            raise ValueError(
+                f"planning scenarios cover {self.scenarios.horizon} periods; period {t} is beyond"
+            )
+        key = (t, horizon)
+        if key not in self._templates:
+            sc, n = self.scenarios, min(policy.n_scenarios, self.scenarios.n_scenarios)
+            window = slice(t, t + horizon)
+            sliced = ScenarioSet(
+                keys=sc.keys,
+                demand=sc.demand[:n, :, window],
+                weights=np.full(n, 1.0 / n),
+                lanes=sc.lanes,
+                lead_times=None if sc.lead_times is None else sc.lead_times[:n, :, window],
+                lane_up=None if sc.lane_up is None else sc.lane_up[:n, :, window],
+            )
+            self._templates[key] = build_problem(self.dataset, sliced, horizon)
+        return self._templates[key]
+
+    def __call__(self, state: PlanState, policy: FollowPlan) -> np.ndarray:
+        from stockwise.engine.planning import plan_orders
+        from stockwise.solvers import SolveOptions
+
+        problem = self._template(state.t, policy)
+        net = state.network
+        horizon, n_items = problem.horizon, net.n_items
+        on_hand = state.on_hand.copy()
+        arriving = state.arriving.copy()
+        for l, lane in enumerate(net.lanes):  # noqa: E741
+            owed = state.owed[l]
+            on_hand[net.lane_origin[l]] = np.maximum(on_hand[net.lane_origin[l]] - owed, 0.0)
+            d = max(int(round(lane.lead_time_mean)), 1)
+            if d < arriving.shape[2]:
+                arriving[net.lane_dest[l], :, d] += owed
+        rows = [net.location_index(name) for name in problem.locations]
+        pipeline = np.zeros((len(rows) * n_items, horizon))
+        span = min(horizon, arriving.shape[2])
+        pipeline[:, :span] = arriving[rows][:, :, :span].reshape(len(rows) * n_items, span)
+        problem = dataclasses.replace(
+            problem,
+            on_hand=on_hand[rows].reshape(-1),
+            backorders=state.backorders[rows].reshape(-1),
+            pipeline=pipeline,
+        )
+        plan = plan_orders(problem, self.solver, SolveOptions(time_limit=self.time_limit))
+        if not plan.has_plan:
+            self.failures += 1
+            return np.zeros((len(net.lanes), n_items, horizon))
+        return np.asarray(plan.quantities, dtype=float)

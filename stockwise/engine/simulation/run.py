@@ -1,0 +1,276 @@
+"""``simulate``: run policies on the same scenarios and collect a ``SimulationResult``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from stockwise.data import Dataset
+from stockwise.engine.policy import RQ, RS, SS, BaseStock, FollowPlan, Policy
+from stockwise.engine.simulation import kernel as k
+from stockwise.engine.simulation.network import SimNetwork, pack
+from stockwise.engine.simulation.replan import PlanState, Replanner
+from stockwise.engine.simulation.result import PolicyRun, SimulationResult
+from stockwise.scenarios import ScenarioSet
+
+
+@dataclass(frozen=True, eq=False)
+class Draws:
+    """The random inputs every policy shares: ``demand`` ``R x T x J`` [units] with
+    ``dem_col`` mapping stock key ``n * I + i`` to a column (``-1``: none), ``lead`` int
+    ``R x T x L`` [periods], ``lane_up`` bool ``R x T x L``."""
+
+    demand: np.ndarray
+    dem_col: np.ndarray
+    lead: np.ndarray
+    lane_up: np.ndarray
+
+    @property
+    def replications(self) -> int:
+        return int(self.demand.shape[0])
+
+    @property
+    def periods(self) -> int:
+        return int(self.demand.shape[1])
+
+
+def draws_from_scenarios(
+    net: SimNetwork, scenarios: ScenarioSet, periods: int | None = None
+) -> Draws:
+    """Lay the scenario set out for the kernel (one scenario = one replication).
+
+    Raises ``ValueError`` naming the series or lane that the network does not have.
+    """
+    periods = scenarios.horizon if periods is None else int(periods)
+    if not 1 <= periods <= scenarios.horizon:
+        raise ValueError(f"periods must be in 1..{scenarios.horizon}, got {periods}")
+    n_items = net.n_items
+    dem_col = np.full(net.n_locations * n_items, -1, dtype=np.int64)
+    for j, (item, location) in enumerate(scenarios.keys):
+        if item not in net.items or location not in net.locations:
+            raise ValueError(f"scenarios: series {j} ({item}, {location}) is not in the network")
+        n = net.location_index(location)
+        if net.is_source[n]:
+            raise ValueError(f"scenarios: series {j} has demand at source {location}")
+        dem_col[n * n_items + net.item_index(item)] = j
+    demand = np.ascontiguousarray(scenarios.demand[:, :, :periods].transpose(0, 2, 1))
+    s_count, n_lanes = scenarios.n_scenarios, len(net.lanes)
+    lead = np.empty((s_count, periods, n_lanes), dtype=np.int64)
+    up = np.ones((s_count, periods, n_lanes), dtype=np.bool_)
+    position = {key: j for j, key in enumerate(scenarios.lanes)}
+    for l, lane in enumerate(net.lanes):  # noqa: E741
+        j = position.get(lane.key)
+        if j is not None and scenarios.lead_times is not None:
+            lead[:, :, l] = np.maximum(scenarios.lead_times[:, j, :periods], 1)
+        else:
+            lead[:, :, l] = max(int(round(lane.lead_time_mean)), 1)
+        if j is not None and scenarios.lane_up is not None:
+            up[:, :, l] = scenarios.lane_up[:, j, :periods]
+    return Draws(demand, dem_col, lead, up)
+
+
+def policy_arrays(policy: Policy, net: SimNetwork, dataset_locations: Sequence[str]):
+    """``(kind, p1, p2, review, echelon)`` for the kernel, with parameters permuted from
+    dataset location order to the network's topological order."""
+    shape = (len(dataset_locations), net.n_items)
+    perm = np.array([list(dataset_locations).index(name) for name in net.locations])
+
+    def arr(x, name: str) -> np.ndarray:
+        a = np.asarray(x, dtype=float)
+        if a.shape != shape:
+            raise ValueError(
+                f"{policy.name}: {name} must be locations x items {shape}, got {a.shape}"
+            )
+        return np.ascontiguousarray(a[perm])
+
+    nan = np.full((net.n_locations, net.n_items), np.nan)
+    if isinstance(policy, BaseStock):
+        return k.BASE_STOCK, arr(policy.order_up_to, "order_up_to"), nan, 1, policy.echelon
+    if isinstance(policy, SS):
+        s, big_s = (
+            arr(policy.reorder_point, "reorder_point"),
+            arr(policy.order_up_to, "order_up_to"),
+        )
+        if (big_s < s).any():
+            raise ValueError(f"{policy.name}: order_up_to (S) must be >= reorder_point (s)")
+        return k.S_S, s, big_s, 1, False
+    if isinstance(policy, RQ):
+        q = arr(policy.order_quantity, "order_quantity")
+        if (q[~np.isnan(q)] <= 0).any():
+            raise ValueError(f"{policy.name}: order_quantity (Q) must be > 0")
+        return k.R_Q, arr(policy.reorder_point, "reorder_point"), q, 1, False
+    if isinstance(policy, RS):
+        if policy.review_period < 1:
+            raise ValueError(f"{policy.name}: review_period must be >= 1")
+        return k.R_S, arr(policy.order_up_to, "order_up_to"), nan, policy.review_period, False
+    if isinstance(policy, FollowPlan):
+        return k.PLAN, nan, nan, 1, False
+    raise TypeError(f"the simulator cannot run a {type(policy).__name__}")
+
+
+@dataclass
+class _State:
+    on_hand: np.ndarray
+    backlog: np.ndarray
+    owed: np.ndarray
+    pipe: np.ndarray
+    transit: np.ndarray
+    last_arr: np.ndarray
+
+    @classmethod
+    def initial(cls, net: SimNetwork, reps: int, width: int) -> _State:
+        n, i, lanes = net.n_locations, net.n_items, len(net.lanes)
+        pipe = np.zeros((reps, width, n, i))
+        ahead = net.on_order.shape[2]
+        pipe[:, :ahead] = net.on_order.transpose(2, 0, 1)
+        return cls(
+            on_hand=np.repeat(net.on_hand[None], reps, axis=0),
+            backlog=np.repeat(net.backorders[None], reps, axis=0),
+            owed=np.zeros((reps, lanes, i)),
+            pipe=pipe,
+            transit=np.repeat(net.on_order.sum(axis=2)[None], reps, axis=0),
+            last_arr=np.zeros((reps, lanes), dtype=np.int64),
+        )
+
+
+def _run(net, draws, code, state, kpi, lane_kpi, track, traj, trace, plan, t0, t1, settings):
+    kind, p1, p2, review, echelon = code
+    warmup, discount, lost_sales = settings
+    k.run_kernel(
+        t0, t1, warmup, discount, lost_sales, net.is_source, net.lane_dest, net.order_lane,
+        net.in_ptr, net.in_idx, net.out_ptr, net.out_idx, net.desc_ptr, net.desc_idx,
+        net.unit_cost, net.holding, net.transit_holding, net.penalty, net.price, net.volume,
+        net.transport, net.fixed_order, net.lane_capacity, net.storage_capacity,
+        net.supply_capacity, kind, p1, p2, review, echelon, plan, draws.demand, draws.dem_col,
+        draws.lead, draws.lane_up, state.on_hand, state.backlog, state.owed, state.pipe,
+        state.transit, state.last_arr, kpi, lane_kpi, track, traj, trace,
+    )  # fmt: skip
+
+
+def simulate(
+    model: Dataset | SimNetwork,
+    policies: Sequence[Policy],
+    scenarios: ScenarioSet | Draws,
+    *,
+    periods: int | None = None,
+    warmup: int = 0,
+    lost_sales: bool = False,
+    discount: float = 1.0,
+    track: Sequence[tuple[str, str]] = (),
+    replanner: Replanner | None = None,
+    confidence: float = 0.95,
+    dataset_locations: Sequence[str] | None = None,
+    trace: bool = False,
+) -> SimulationResult:
+    """Simulate each policy on every scenario of ``scenarios`` (one replication each).
+
+    model : a dataset (packed with :func:`pack`) or an already packed network
+    policies : :mod:`stockwise.engine.policy` objects; parameter arrays in dataset order
+        (``dataset_locations`` gives that order for a packed network)
+    periods : [periods] simulated, by default the scenarios' horizon; KPIs count from
+        ``warmup`` on, costs discounted by ``discount**t``
+    lost_sales : unmet customer demand is lost (penalty once) instead of backordered
+    track : ``(item, location)`` pairs whose net inventory is kept per period (fan charts)
+    replanner : re-plans :class:`FollowPlan` policies between kernel segments
+    trace : keep per-period flows in ``result.notes``-free ``PolicyRun`` (tests only)
+
+    Same ``scenarios`` → bit-identical results, whatever the number of threads.
+    """
+    net = pack(model) if isinstance(model, Dataset) else model
+    if dataset_locations is None:
+        if isinstance(model, Dataset):
+            dataset_locations = [loc.location for loc in model.locations]
+        else:
+            dataset_locations = list(net.locations)
+    draws = (
+        scenarios if isinstance(scenarios, Draws) else draws_from_scenarios(net, scenarios, periods)
+    )
+    if not 0 <= warmup < draws.periods:
+        raise ValueError(f"warmup must be in 0..{draws.periods - 1}, got {warmup}")
+    if not 0 < discount <= 1:
+        raise ValueError(f"discount must be in (0, 1], got {discount}")
+    names = [p.name for p in policies]
+    if len(set(names)) != len(names):
+        raise ValueError(f"policy names must be unique, got {names}")
+    reps, horizon = draws.replications, draws.periods
+    width = int(max(draws.lead.max(initial=1), net.on_order.shape[2])) + 1
+    track_idx = np.array(
+        [net.location_index(loc) * net.n_items + net.item_index(item) for item, loc in track],
+        dtype=np.int64,
+    )
+    settings = (int(warmup), float(discount), bool(lost_sales))
+    runs: dict[str, PolicyRun] = {}
+    traces: dict[str, np.ndarray] = {}
+    for policy in policies:
+        code = policy_arrays(policy, net, dataset_locations)
+        state = _State.initial(net, reps, width)
+        kpi = np.zeros((reps, net.n_locations, net.n_items, k.N_KPI))
+        lane_kpi = np.zeros((reps, len(net.lanes), k.N_LANE_KPI))
+        traj = np.zeros((reps, horizon if len(track_idx) else 0, len(track_idx)))
+        tr = np.zeros(
+            (reps, horizon, net.n_locations, net.n_items, k.N_TRACE) if trace else (0,) * 5
+        )
+        t_start = time.perf_counter()
+        planning, plans = 0.0, 0
+        if isinstance(policy, FollowPlan):
+            if replanner is None:
+                raise ValueError(f"{policy.name}: a FollowPlan policy needs a replanner")
+            plan = np.zeros((reps, horizon, len(net.lanes), net.n_items))
+            for t0 in range(0, horizon, policy.replan_every):
+                t1 = min(t0 + policy.replan_every, horizon)
+                p0 = time.perf_counter()
+                for r in range(reps):
+                    q = replanner(PlanState.of(net, state, r, t0), policy)
+                    span = min(q.shape[2], horizon - t0)
+                    plan[r, t0 : t0 + span] = q[:, :, :span].transpose(2, 0, 1)
+                    plans += 1
+                planning += time.perf_counter() - p0
+                _run(
+                    net,
+                    draws,
+                    code,
+                    state,
+                    kpi,
+                    lane_kpi,
+                    track_idx,
+                    traj,
+                    tr,
+                    plan,
+                    t0,
+                    t1,
+                    settings,
+                )
+        else:
+            plan = np.zeros((1, 1, 1, 1))
+            _run(
+                net,
+                draws,
+                code,
+                state,
+                kpi,
+                lane_kpi,
+                track_idx,
+                traj,
+                tr,
+                plan,
+                0,
+                horizon,
+                settings,
+            )
+        runs[policy.name] = PolicyRun(
+            policy.name, kpi, lane_kpi, traj, time.perf_counter() - t_start, planning, plans
+        )
+        traces[policy.name] = tr
+    return SimulationResult(
+        network=net,
+        runs=runs,
+        periods=horizon - warmup,
+        warmup=warmup,
+        track=tuple(tuple(x) for x in track),
+        confidence=confidence,
+        seed=getattr(scenarios, "seed", None),
+        traces=traces if trace else {},
+    )
