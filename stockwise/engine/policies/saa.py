@@ -10,6 +10,8 @@ recourse rows ``y_i + u_is - o_is = d_is``. The linear programme
     subject to Σ_i c_i Σ_s w_s o_is <= B                          (budget: expected on-hand
                                                                    inventory value)
                Σ_s w_s u_is <= (1 - β_i) μ_i                      (fill-rate target)
+               y_i >= floor_i                                     (e.g. a cycle-service
+                                                                   quantile)
 
 is solved through :mod:`stockwise.solvers` (HiGHS, ``method="lp"``); its duals price the
 budget and each service target. Because cells are coupled only through one budget row and
@@ -135,6 +137,7 @@ def optimize_base_stock(
     *,
     budget: float | None = None,
     fill_rate: float | np.ndarray | None = None,
+    floor: np.ndarray | None = None,
     objective: Objective | str = Objective.COST,
     method: str = "greedy",
     backend: str = "highs",
@@ -144,6 +147,7 @@ def optimize_base_stock(
 
     budget : cap on expected on-hand inventory value [currency]; ``None`` for none
     fill_rate : target per cell (scalar or array; NaN for none) in [0, 1)
+    floor : least base-stock level per cell [units] (e.g. the cycle-service quantile)
     method : ``"greedy"`` (exact continuous knapsack) or ``"lp"`` (through
         :mod:`stockwise.solvers` with ``backend`` and ``options``)
     Raises :class:`TargetsUnreachable` (with the budget the targets need) when the targets
@@ -151,11 +155,12 @@ def optimize_base_stock(
     """
     objective = Objective(objective)
     targets = _targets(problem, fill_rate)
+    floor = _floor(problem, floor)
     if method == "greedy":
-        return _greedy(problem, budget, targets, objective)
+        return _greedy(problem, budget, targets, floor, objective)
     if method != "lp":
         raise ValueError(f"method must be 'greedy' or 'lp', got {method!r}")
-    model = _model(problem, budget, targets, objective)
+    model = _model(problem, budget, targets, floor, objective)
     started = time.perf_counter()
     result = solve(model, backend, options or SolveOptions(method="ipm"))
     elapsed = time.perf_counter() - started
@@ -163,20 +168,23 @@ def optimize_base_stock(
         TerminationCondition.INFEASIBLE,
         TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
     ):
-        need = minimum_budget(problem, targets)
+        need = minimum_budget(problem, targets, floor)
         raise TargetsUnreachable(
-            f"the fill-rate targets need an expected on-hand inventory value of {need:,.2f}; "
+            f"the service targets need an expected on-hand inventory value of {need:,.2f}; "
             f"the budget is {budget:,.2f}",
             need,
         )
     result.raise_for_status()
-    return _summary(problem, result, targets, budget is not None, elapsed, objective)
+    return _summary(problem, result, targets, budget is not None, elapsed)
 
 
-def minimum_budget(problem: SAAProblem, fill_rate: float | np.ndarray | None) -> float:
-    """Least expected on-hand inventory value that meets every fill-rate target [currency]."""
+def minimum_budget(
+    problem: SAAProblem, fill_rate: float | np.ndarray | None, floor: np.ndarray | None = None
+) -> float:
+    """Least expected on-hand inventory value that meets every target [currency]."""
     targets = _targets(problem, fill_rate)
-    _, _, _, start = _segments(problem, targets, Objective.COST)
+    _, _, _, start = _segments(problem, targets)
+    start = np.maximum(start, _floor(problem, floor))
     return float(problem.unit_cost @ _expected_over(problem, start))
 
 
@@ -184,7 +192,16 @@ def _expected_over(problem: SAAProblem, level: np.ndarray) -> np.ndarray:
     return np.maximum(level[:, None] - problem.demand, 0.0) @ problem.weights
 
 
-def _segments(problem: SAAProblem, targets: np.ndarray, objective: Objective):
+def _floor(problem: SAAProblem, floor) -> np.ndarray:
+    if floor is None:
+        return np.zeros(problem.n_cells)
+    arr = np.broadcast_to(np.asarray(floor, dtype=float), (problem.n_cells,)).copy()
+    if not np.isfinite(arr).all():
+        raise ValueError("floor must be finite for every cell (0 for none)")
+    return np.maximum(arr, 0.0)
+
+
+def _segments(problem: SAAProblem, targets: np.ndarray):
     """Per cell, the sorted demands, the weight at or below each, the fill-rate floor."""
     order = np.argsort(problem.demand, axis=1, kind="stable")
     values = np.take_along_axis(problem.demand, order, axis=1)
@@ -215,17 +232,18 @@ def _level_for_loss(values, below, loss_at, allowed) -> float:
     return float(values[k - 1] + (loss_at[k - 1] - allowed) / slope)
 
 
-def _greedy(problem, budget, targets, objective) -> SAAResult:
+def _greedy(problem, budget, targets, floor, objective) -> SAAResult:
     started = time.perf_counter()
     n, s = problem.demand.shape
-    values, below, _, start = _segments(problem, targets, objective)
+    values, below, _, start = _segments(problem, targets)
+    start = np.maximum(start, floor)
     spent = float(problem.unit_cost @ _expected_over(problem, start))
     if budget is not None:
         if not np.isfinite(budget) or budget < 0:
             raise ValueError(f"budget must be a non-negative amount, got {budget!r}")
         if spent > budget * (1 + 1e-12) + 1e-9:
             raise TargetsUnreachable(
-                f"the fill-rate targets need an expected on-hand inventory value of "
+                f"the service targets need an expected on-hand inventory value of "
                 f"{spent:,.2f}; the budget is {budget:,.2f}",
                 spent,
             )
@@ -265,7 +283,7 @@ def _greedy(problem, budget, targets, objective) -> SAAResult:
     # fill-rate prices: cells held at their floor by the target
     service_price = np.zeros(n)
     grew = np.bincount(cell, weights=take, minlength=n) > 0
-    for i in np.flatnonzero(~np.isnan(targets) & ~grew & (start > 0)):
+    for i in np.flatnonzero(~np.isnan(targets) & ~grew & (start > floor)):
         k = int(np.searchsorted(values[i], start[i], side="right"))
         f = below[i, k - 1] if k else 0.0
         if objective is Objective.COST:
@@ -297,7 +315,11 @@ def _targets(problem: SAAProblem, fill_rate) -> np.ndarray:
 
 
 def _model(
-    problem: SAAProblem, budget: float | None, targets: np.ndarray, objective: Objective
+    problem: SAAProblem,
+    budget: float | None,
+    targets: np.ndarray,
+    floor: np.ndarray,
+    objective: Objective,
 ) -> LinearModel:
     n, s = problem.demand.shape
     w = problem.weights
@@ -307,7 +329,7 @@ def _model(
     else:
         hold, short = TIE_BREAK * np.maximum(problem.holding_cost, 1.0), np.ones(n)
     model = LinearModel("base-stock SAA")
-    level = model.add_variables("base_stock", n, lb=0.0, labels=problem.names)
+    level = model.add_variables("base_stock", n, lb=floor, labels=problem.names)
     on_hand = model.add_variables("on_hand", n * s, lb=0.0, cost=np.repeat(hold, s) * ws)
     units_short = model.add_variables("short", n * s, lb=0.0, cost=np.repeat(short, s) * ws)
     rows = n * s
@@ -347,8 +369,7 @@ def _model(
     return model
 
 
-def _summary(problem, result, targets, has_budget, elapsed, objective) -> SAAResult:
-    del objective
+def _summary(problem, result, targets, has_budget, elapsed) -> SAAResult:
     level = np.maximum(result.values("base_stock"), 0.0)
     service_price = np.zeros(problem.n_cells)
     cells = np.flatnonzero(~np.isnan(targets))
