@@ -115,7 +115,9 @@ class SAAProblem:
 class SAAResult:
     """base_stock : y_i [units]; expected_cost : holding + shortage [currency / period];
     investment : expected on-hand inventory value [currency]; fill_rate, cycle_service :
-    per cell (in-sample); aggregate_fill_rate : demand-weighted; budget_shadow_price :
+    per cell (in-sample, ``1 - E[short] / μ`` at least 0: the share of a period's demand
+    that the expected end-of-interval backorder leaves unmet, accurate when stock-outs are
+    rare); aggregate_fill_rate : ``1 - Σ E[short] / Σ μ``, at least 0; budget_shadow_price :
     ∂(objective) / ∂(budget) (≤ 0 when the budget binds; ``None`` without a budget);
     service_shadow_price : ∂(objective) / ∂(fill-rate target) per cell (≥ 0; 0 where the
     target is slack or absent); solve_seconds : wall time of the solve [s]."""
@@ -395,7 +397,9 @@ def _report(problem, level, budget_price, service_price, elapsed) -> SAAResult:
         investment=float(problem.unit_cost @ exp_over),
         fill_rate=np.clip(fill, 0.0, 1.0),
         cycle_service=(short <= 1e-9) @ w,
-        aggregate_fill_rate=float(1 - exp_short.sum() / total_demand) if total_demand else 1.0,
+        aggregate_fill_rate=max(1 - float(exp_short.sum()) / total_demand, 0.0)
+        if total_demand
+        else 1.0,
         budget_shadow_price=budget_price,
         service_shadow_price=service_price,
         solve_seconds=elapsed,
