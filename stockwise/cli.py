@@ -93,6 +93,183 @@ def demo(
     run_demo(out_dir, seed, console)
 
 
+admin_app = typer.Typer(help="Operate the HTTP API: database migrations, users.")
+app.add_typer(admin_app, name="admin")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option(help="Job worker threads in the API process (0: external)")
+    ] = None,
+) -> None:
+    """Run the HTTP API (OpenAPI docs at /docs). Settings: STOCKWISE_* environment variables."""
+    import uvicorn
+
+    from stockwise.api import Settings, create_app
+
+    overrides = {} if workers is None else {"workers": workers}
+    uvicorn.run(create_app(Settings(**overrides)), host=host, port=port, log_config=None)
+
+
+@app.command()
+def worker(
+    threads: Annotated[int, typer.Option(help="Jobs run at once")] = 1,
+) -> None:
+    """Run jobs from the API's queue in this process (for `serve --workers 0`)."""
+    from stockwise.api import Settings
+    from stockwise.api.admin import run_worker
+
+    run_worker(Settings(), threads)
+
+
+@admin_app.command("migrate")
+def admin_migrate() -> None:
+    """Create or upgrade the API database schema (Alembic)."""
+    from stockwise.api import Settings
+    from stockwise.api.admin import migrate_database
+
+    console.print(f"database at head: {migrate_database(Settings())}")
+
+
+@admin_app.command("create-user")
+def admin_create_user(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    role: Annotated[str, typer.Option(help="viewer, analyst, planner or admin")] = "admin",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="STOCKWISE_PASSWORD",
+            help="Prompted for, or read from STOCKWISE_PASSWORD; at least 8 characters",
+        ),
+    ] = ...,
+) -> None:
+    """Create an API user (the first admin, typically)."""
+    from pydantic import ValidationError as InvalidInput
+
+    from stockwise.api import Settings
+    from stockwise.api.admin import create_user
+    from stockwise.api.models import Role
+
+    try:
+        user = create_user(Settings(), username, password, Role(role))
+    except (ValueError, InvalidInput) as err:
+        err_console.print(f"[red]cannot create user:[/] {err}")
+        raise typer.Exit(1) from err
+    console.print(f"created {user.role} {user.username!r} (id {user.id})")
+
+
+@app.command()
+def policy(
+    folder: DataDir,
+    kind: Annotated[
+        str, typer.Option(help="base-stock | ss | rq | gsm (guaranteed-service placement)")
+    ] = "base-stock",
+    service_level: Annotated[
+        float | None,
+        typer.Option(help="Target for every location and item, e.g. 0.95 (default: the data's)"),
+    ] = None,
+    service_kind: Annotated[
+        str | None, typer.Option(help="fill_rate | cycle_service (with --service-level)")
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(help="Cap on expected on-hand inventory value (base-stock only; SAA)"),
+    ] = None,
+    scenarios: Annotated[int, typer.Option(help="Demand scenarios for --budget")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed for --budget")] = 0,
+    out: Annotated[Path, typer.Option(help="Where to write the table (.csv or .parquet)")] = Path(
+        "policy.csv"
+    ),
+) -> None:
+    """Reorder points, order-up-to levels and safety stocks per location and item."""
+    from stockwise.engine.policies.dataset import Kind, plan_policy
+
+    dataset = load_or_exit(folder)
+    try:
+        plan = plan_policy(
+            dataset,
+            Kind(kind),
+            service_level=service_level,
+            service_kind=service_kind,
+            budget=budget,
+            scenarios=scenarios,
+            seed=seed,
+        )
+    except ValueError as err:
+        err_console.print(f"[red]cannot compute the policy:[/] {err}", markup=True)
+        raise typer.Exit(1) from err
+    _write_table(plan.table, out)
+    table = plan.table
+    view = Table(title=f"{kind} policy: {len(table)} location x item cells → {out}")
+    view.add_column("location")
+    view.add_column("items", justify="right")
+    view.add_column("safety stock [units]", justify="right")
+    view.add_column("safety stock value", justify="right")
+    unit_cost = {it.item: it.unit_cost for it in dataset.items}
+    table = table.assign(value=table["safety_stock"] * table["item"].map(unit_cost))
+    for loc, group in table.groupby("location", sort=False):
+        view.add_row(
+            str(loc),
+            str(len(group)),
+            f"{group['safety_stock'].sum():,.0f}",
+            f"{group['value'].sum():,.0f}",
+        )
+    console.print(view)
+    for name, value in plan.extra.items():
+        console.print(f"{name.replace('_', ' ')}: {value:,.6g}" if value is not None else name)
+
+
+@app.command()
+def frontier(
+    folder: DataDir,
+    points: Annotated[int, typer.Option(help="Number of budgets to solve for")] = 12,
+    scenarios: Annotated[int, typer.Option(help="Demand scenarios per location and item")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    out: Annotated[Path, typer.Option(help="Frontier table (.csv or .parquet)")] = Path(
+        "frontier.csv"
+    ),
+    plot: Annotated[Path | None, typer.Option(help="Also draw the frontier to this PNG")] = None,
+) -> None:
+    """Inventory investment vs best fill rate and least expected cost, budget by budget."""
+    from stockwise.engine.policies.dataset import budget_frontier_for
+    from stockwise.engine.policies.frontier import plot_frontier
+
+    dataset = load_or_exit(folder)
+    try:
+        table = budget_frontier_for(dataset, points=points, scenarios=scenarios, seed=seed)
+    except ValueError as err:
+        err_console.print(f"[red]cannot trace the frontier:[/] {err}")
+        raise typer.Exit(1) from err
+    _write_table(table, out)
+    view = Table(title=f"Efficient frontier → {out}")
+    for col in ("budget", "best fill rate", "least cost / period", "∂cost/∂budget"):
+        view.add_column(col, justify="right")
+    for row in table.itertuples():
+        view.add_row(
+            f"{row.budget:,.0f}",
+            f"{row.max_fill_rate:.2%}",
+            f"{row.min_expected_cost:,.0f}",
+            f"{row.cost_budget_shadow_price:.4f}",
+        )
+    console.print(view)
+    if plot is not None:
+        console.print(f"plot written to {plot_frontier(table, plot)}")
+
+
+def _write_table(table, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".parquet":
+        table.to_parquet(out, index=False)
+    else:
+        table.to_csv(out, index=False)
+
+
 def main() -> None:
     app()
 

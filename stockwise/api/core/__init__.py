@@ -1,0 +1,1 @@
+"""Settings, database, security, logging and metrics for the HTTP API."""

@@ -1,0 +1,41 @@
+"""Library errors as 4xx responses that name the file, row, column or parameter."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from stockwise.data import ValidationError
+from stockwise.engine.planning import ProblemError
+
+
+def issue_detail(err: ValidationError) -> list[dict]:
+    """Each issue in FastAPI's error shape (``loc``, ``msg``, ``type``) plus its fields."""
+    return [
+        {
+            "loc": [i.file]
+            + ([i.row] if i.row is not None else [])
+            + ([i.column] if i.column else []),
+            "msg": str(i),
+            "type": "data_validation",
+            "file": i.file,
+            "row": i.row,
+            "column": i.column,
+            "value": i.value,
+            "rule": i.rule,
+        }
+        for i in err.issues
+    ]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ValidationError)
+    async def _data_invalid(_request: Request, err: ValidationError) -> JSONResponse:
+        return JSONResponse({"detail": issue_detail(err)}, status_code=422)
+
+    @app.exception_handler(ProblemError)
+    async def _problem_invalid(_request: Request, err: ProblemError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": [{"loc": ["body"], "msg": str(err), "type": "planning_problem"}]},
+            status_code=422,
+        )

@@ -1,0 +1,32 @@
+"""The huey queue: SQLite file (embedded default) or Redis, and the worker that drains it."""
+
+from __future__ import annotations
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+from stockwise.api.core.config import Settings
+
+TASK_NAME = "stockwise.run_job"
+
+
+def build_queue(settings: Settings) -> Huey:
+    """The queue named by ``settings``: Redis when ``redis_url`` is set, else a SQLite file."""
+    if settings.redis_url:
+        return RedisHuey(settings.queue_name, url=settings.redis_url, results=False)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(settings.queue_name, filename=str(settings.queue_path), results=False)
+
+
+class _ThreadConsumer(Consumer):
+    """A consumer that leaves signal handling to its host (uvicorn owns SIGINT/SIGTERM)."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+def start_embedded_worker(queue: Huey, threads: int) -> Consumer:
+    """Start ``threads`` worker threads in this process; stop them with ``.stop()``."""
+    consumer = _ThreadConsumer(queue, workers=threads, worker_type="thread", periodic=False)
+    consumer.start()
+    return consumer

@@ -1,0 +1,1 @@
+"""Alembic migrations of the API database (applied by ``stockwise admin migrate``)."""

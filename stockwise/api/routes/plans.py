@@ -1,0 +1,116 @@
+"""Order plans: run one (as a job, or synchronously with ?wait=true), list, read its tables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlmodel import col, select
+
+from stockwise.api import audit
+from stockwise.api.deps import Planner, SessionDep, SettingsDep, Viewer
+from stockwise.api.models import (
+    DatasetRecord,
+    JobKind,
+    JobPublic,
+    PlanPublic,
+    PlanRecord,
+    PlanRequest,
+)
+from stockwise.api.services import jobs, plans
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+IdempotencyKey = Annotated[
+    str | None,
+    Header(max_length=200, description="Send the same key again to get the same job back"),
+]
+
+
+class PlanTable(StrEnum):
+    ORDERS = "orders"
+    SERVICE = "service"
+    USAGE = "usage"
+    SHADOW_PRICES = "shadow_prices"
+
+
+@router.post(
+    "",
+    status_code=202,
+    responses={
+        202: {"model": JobPublic, "description": "queued as a job; poll its url"},
+        201: {"model": PlanPublic, "description": "?wait=true: the plan, solved now"},
+        422: {"description": "a parameter or the dataset does not fit: which and why"},
+    },
+)
+def create_plan(
+    body: PlanRequest,
+    who: Planner,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+    wait: Annotated[bool, Query(description="Solve now, within the sync time limit")] = False,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Plan orders for a stored dataset. An infeasible request still returns a plan: status
+    ``relaxed`` with ``relaxations`` saying which limit must move and by how much."""
+    if session.get(DatasetRecord, body.dataset_id) is None:
+        raise HTTPException(422, f"dataset_id: no dataset {body.dataset_id}")
+    if wait:
+        engine = request.app.state.engine
+        record = plans.run(engine, body, who.username, time_limit=settings.sync_time_limit)
+        audit.record(session, who, "plan.run", f"plan:{record.id}", {"wait": True})
+        public = PlanPublic.model_validate(record)
+        return JSONResponse(public.model_dump(mode="json"), status_code=201)
+    runner = request.app.state.runner
+    job, new = jobs.submit(session, runner, who, JobKind.PLAN, body.model_dump(), idempotency_key)
+    if new:
+        audit.record(session, who, "plan.submit", f"job:{job.id}", body.model_dump())
+    public = JobPublic.model_validate(job).model_dump(mode="json")
+    return JSONResponse(
+        public, status_code=202 if new else 200, headers={"Location": f"/jobs/{job.id}"}
+    )
+
+
+@router.get("", response_model=list[PlanPublic])
+def list_plans(
+    who: Viewer,
+    session: SessionDep,
+    dataset_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[PlanRecord]:
+    query = select(PlanRecord).order_by(col(PlanRecord.id).desc()).limit(limit)
+    if dataset_id is not None:
+        query = query.where(PlanRecord.dataset_id == dataset_id)
+    return list(session.exec(query))
+
+
+@router.get("/{plan_id}", response_model=PlanPublic)
+def get_plan(plan_id: int, who: Viewer, session: SessionDep) -> PlanRecord:
+    """Status, expected costs, the infeasibility report (``relaxations``) and summary."""
+    return _plan(session, plan_id)
+
+
+@router.get("/{plan_id}/{table}", responses={200: {"content": {"text/csv": {}}}})
+def get_plan_table(
+    plan_id: int,
+    table: PlanTable,
+    who: Viewer,
+    session: SessionDep,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Response:
+    """One table of the plan: orders, service, usage or shadow_prices, as JSON rows or CSV."""
+    frame = plans.table(session, _plan(session, plan_id), table.value)
+    if format == "csv":
+        return Response(frame.to_csv(index=False), media_type="text/csv")
+    return Response(
+        frame.to_json(orient="records", date_format="iso"), media_type="application/json"
+    )
+
+
+def _plan(session, plan_id: int) -> PlanRecord:
+    record = session.get(PlanRecord, plan_id)
+    if record is None:
+        raise HTTPException(404, f"plan_id: no plan {plan_id}")
+    return record

@@ -1,0 +1,1 @@
+"""What the routes and job workers call: library functions, stored and loaded."""
