@@ -188,13 +188,13 @@ def policy(
     ),
 ) -> None:
     """Reorder points, order-up-to levels and safety stocks per location and item."""
-    from stockwise.engine.policies.dataset import Kind, plan_policy
+    from stockwise.engine.policies.dataset import plan_policy
 
     dataset = load_or_exit(folder)
     try:
         plan = plan_policy(
             dataset,
-            Kind(kind),
+            kind,
             service_level=service_level,
             service_kind=service_kind,
             budget=budget,

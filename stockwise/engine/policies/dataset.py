@@ -169,7 +169,9 @@ def plan_policy(
     budget : cap on expected on-hand inventory value [currency] (``base-stock`` only)
     scenarios, seed : bootstrap sample size and seed for the budgeted model
     """
-    kind = Kind(kind)
+    kind = _choice(Kind, kind, "--kind")
+    if service_kind is not None:
+        service_kind = _choice(ServiceKind, service_kind, "--service-kind")
     if budget is not None and kind is not Kind.BASE_STOCK:
         raise ValueError("--budget applies to --kind base-stock (the budgeted SAA model)")
     cells = cell_data(dataset, service_level=service_level, service_kind=service_kind)
@@ -178,6 +180,14 @@ def plan_policy(
     if kind is Kind.BASE_STOCK and budget is not None:
         return _budgeted(cells, budget, scenarios, seed)
     return _closed_form(cells, kind)
+
+
+def _choice(enum, value, option: str):
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = " | ".join(member.value for member in enum)
+        raise ValueError(f"{option} must be one of {allowed}; got {value!r}") from None
 
 
 def _frame(cells: CellData, columns: dict[str, np.ndarray]) -> pd.DataFrame:
