@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from stockwise.data import Lane
-from stockwise.forecasting import ForecastResult
 from stockwise.scenarios.scenario_set import LaneKey, ScenarioSet, SeriesKey
+
+if TYPE_CHECKING:
+    from stockwise.forecasting import ForecastResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,7 @@ def from_forecast(
     ``outages``.
 
     >>> import numpy as np, pandas as pd
+    >>> from stockwise.forecasting import ForecastResult
     >>> fc = ForecastResult((("A", "S1"),), np.ones((1, 5, 3)), pd.RangeIndex(3), pd.DataFrame())
     >>> from_forecast(fc, 4, seed=1).demand.shape
     (4, 1, 3)

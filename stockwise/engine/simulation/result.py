@@ -113,6 +113,7 @@ class SimulationResult:
         cust = self._customer_keys(run)
         stock = ~self.network.is_source
         periods = max(self.periods, 1)
+
         def total(m: int) -> np.ndarray:
             return kpi[..., m][:, stock].sum(axis=(1, 2))
 
