@@ -32,6 +32,8 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 test: lint
+	# Best effort: the report test renders plots in headless Chromium (skipped without it).
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || true
 	$(BIN)/python -m pytest -q
 
 bench: $(BENCH_STAMP)
