@@ -31,7 +31,8 @@ class NewsvendorResult:
 
 
 def _is_frozen(demand) -> bool:
-    return hasattr(demand, "dist") and hasattr(demand, "ppf")
+    """A frozen ``scipy.stats`` distribution, or one built from values (``rv_discrete``)."""
+    return hasattr(demand, "ppf") and hasattr(demand, "mean")
 
 
 def newsvendor(
@@ -83,12 +84,13 @@ def newsvendor(
 def _parametric(h: float, p: float, ratio: float, dist) -> NewsvendorResult:
     level = float(dist.ppf(ratio))
     mean = float(dist.mean())
-    if isinstance(dist.dist, stats.rv_discrete):
+    family = getattr(dist, "dist", dist)
+    if isinstance(family, stats.rv_discrete):
         hi = int(dist.ppf(1 - 1e-14))
         lo = int(max(dist.support()[0], 0))
         k = np.arange(lo, hi + 1)
         shortage = float(np.sum(np.maximum(k - level, 0.0) * dist.pmf(k)))
-    elif dist.dist.name == "norm":
+    elif family.name == "norm":
         mu, sd = float(dist.mean()), float(dist.std())
         shortage = sd * float(normal_loss((level - mu) / sd))
     else:
