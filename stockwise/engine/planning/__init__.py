@@ -1,0 +1,51 @@
+"""The stochastic multi-echelon order plan: two-stage sample-average approximation.
+
+Public API (stable; the simulator's re-planning policy and the HTTP API call it)::
+
+    from stockwise.engine.planning import build_problem, plan_orders
+
+    problem = build_problem(dataset, scenarios, horizon=13)   # a PlanningProblem
+    plan = plan_orders(problem, solver="highs", options=SolveOptions(time_limit=60))
+    plan.orders          # lane, item, period, quantity
+    plan.costs           # expected cost by component
+    plan.service         # fill rate, stock-out probability per item and location
+    plan.shadow_prices   # every budget / capacity / service limit: use and shadow price
+    plan.relaxations     # when infeasible: what must move, and by how much
+
+``build_problem`` options: ``constraints`` (budgets and service targets instead of the
+dataset's), ``shortage`` (``backorder`` | ``lost_sales``), ``objective`` (``cost`` |
+``profit``), ``budget_mode`` (``per_period`` | ``cumulative``), ``discount``, ``integer``
+(case packs, MOQs and fixed order costs on supplier lanes: a MIP), ``cvar``
+(:class:`CvarLimit` per item and location), ``periods`` (labels).
+
+For quick re-plans, change the state of an existing problem with ``dataclasses.replace``
+(``on_hand``, ``backorders``, ``pipeline``, ``demand``, ``arrival``) instead of rebuilding it.
+"""
+
+from stockwise.engine.planning.elastic import Relaxation
+from stockwise.engine.planning.plan import OrderPlan, PlanStatus, plan_orders
+from stockwise.engine.planning.problem import (
+    BudgetMode,
+    CvarLimit,
+    Objective,
+    PlanningProblem,
+    ProblemError,
+    Shortage,
+    build_problem,
+)
+from stockwise.engine.planning.scenarios import history_scenarios
+
+__all__ = [
+    "BudgetMode",
+    "CvarLimit",
+    "Objective",
+    "OrderPlan",
+    "PlanStatus",
+    "PlanningProblem",
+    "ProblemError",
+    "Relaxation",
+    "Shortage",
+    "build_problem",
+    "history_scenarios",
+    "plan_orders",
+]

@@ -1,0 +1,73 @@
+"""Building problems: lead times and disruptions per scenario, clear errors on bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stockwise.data import Item, Lane
+from stockwise.engine.planning import ProblemError, build_problem, history_scenarios
+from stockwise.engine.planning.problem import arrival_periods
+from stockwise.scenarios import ScenarioSet
+from tests.engine.planning.tiny import store_dataset, store_problem
+
+ITEM = Item("A", unit_cost=1.0, holding_cost_rate=0.1, shortage_penalty=2.0)
+
+
+def test_arrivals_follow_scenario_lead_times_and_wait_out_disruptions():
+    lanes = (Lane("S", "D", 2.0),)
+    lead = np.array([[[1, 1, 1, 1]], [[0, 3, 0, 2]]])
+    up = np.array([[[True, True, True, True]], [[True, False, False, True]]])
+    sc = ScenarioSet(
+        keys=(),
+        demand=np.zeros((2, 0, 4)),
+        weights=np.array([0.5, 0.5]),
+        lanes=(("S", "D"),),
+        lead_times=lead,
+        lane_up=up,
+    )
+    arrival = arrival_periods(lanes, sc, 4)
+    np.testing.assert_array_equal(arrival[0, 0], [1, 2, 3, 4])
+    # Scenario 2: orders of periods 2 and 3 leave in period 4 (lead time 2 there).
+    np.testing.assert_array_equal(arrival[1, 0], [0, 5, 5, 5])
+    # Without draws, the lane's mean lead time applies to every scenario.
+    plain = ScenarioSet(keys=(), demand=np.zeros((2, 0, 3)), weights=np.array([0.5, 0.5]))
+    np.testing.assert_array_equal(arrival_periods(lanes, plain, 3)[1, 0], [2, 3, 4])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"horizon": 5}, "horizon must be between 1 and the scenarios' 2 periods, got 5"),
+        ({"discount": 1.5}, r"discount must be in \(0, 1\], got 1.5"),
+        ({"objective": "profit"}, "needs a price for every item; A has none"),
+    ],
+)
+def test_bad_parameters_are_named(kwargs, message):
+    with pytest.raises(ProblemError, match=message):
+        store_problem(store_dataset([ITEM]), np.ones((3, 1, 2)), **kwargs)
+
+
+def test_scenarios_for_unknown_places_are_named():
+    sc = ScenarioSet.from_arrays([("A", "NOWHERE")], np.ones((2, 1, 3)))
+    with pytest.raises(ProblemError, match=r"series 0 \(A, NOWHERE\): 'NOWHERE' is not a stocking"):
+        build_problem(store_dataset([ITEM]), sc)
+
+
+def test_history_scenarios_replay_whole_seasonal_blocks(sample_dataset):
+    sc = history_scenarios(sample_dataset, horizon=5, n_scenarios=30, seed=3)
+    keys, _, history = sample_dataset.demand.to_matrix()
+    n = history.shape[1]
+    # Every scenario is one block of 5 consecutive periods of the history, all series at once,
+    # starting within ±6 periods of the same week one, two or three years back.
+    allowed = {
+        start
+        for year in (1, 2, 3)
+        for start in range(n - 52 * year - 6, n - 52 * year + 7)
+        if 0 <= start <= n - 5
+    }
+    for s in range(30):
+        starts = [b for b in allowed if np.array_equal(history[:, b : b + 5], sc.demand[s])]
+        assert starts, f"scenario {s} is not a block of the history"
+    again = history_scenarios(sample_dataset, horizon=5, n_scenarios=30, seed=3)
+    np.testing.assert_array_equal(again.demand, sc.demand)

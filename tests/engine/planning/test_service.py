@@ -1,0 +1,79 @@
+"""Service-level forms: fill rate (linear), cycle service (chance constraint), CVaR."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from stockwise.data import Item, ServiceKind, ServiceTarget
+from stockwise.engine.planning import CvarLimit, plan_orders
+from tests.engine.planning.tiny import store_dataset, store_problem
+
+# Shortage is cheap, so without a target the plan orders little: targets bind.
+CHEAP_SHORTAGE = Item("A", unit_cost=5.0, holding_cost_rate=0.2, shortage_penalty=2.0)
+
+
+@pytest.mark.parametrize("target", [0.9, 0.97])
+def test_binding_fill_rate_target_is_met_exactly_in_sample(target):
+    rng = np.random.default_rng(5)
+    demand = rng.poisson(20.0, size=(60, 1, 3)).astype(float)
+    ds = store_dataset(
+        [CHEAP_SHORTAGE], service_targets=[ServiceTarget(ServiceKind.FILL_RATE, target)]
+    )
+    problem = store_problem(ds, demand)
+    plan = plan_orders(problem)
+    # In-sample fill rate recomputed from the scenarios and the plan, independently of the LP:
+    # with lead time 0 and lost sales, stock at the end of t is (stock + order − demand)+.
+    stock, served = 0.0, np.zeros(60)
+    stock = np.zeros(60)
+    for t in range(3):
+        avail = stock + plan.quantities[0, 0, t]
+        served += np.minimum(avail, demand[:, 0, t])
+        stock = np.maximum(avail - demand[:, 0, t], 0.0)
+    assert served.sum() / demand.sum() == pytest.approx(target, abs=1e-7)
+    assert plan.service["fill_rate"].iloc[0] == pytest.approx(target, abs=1e-7)
+    row = plan.shadow_prices.query("constraint == 'fill_rate'").iloc[0]
+    assert row["binding"] and row["shadow_price"] > 0
+    # Its shadow price is ∂cost/∂target: compare with a finite difference.
+    step = 1e-3
+    harder = dataclasses.replace(problem, fill_rate=problem.fill_rate + step)
+    diff = (plan_orders(harder).objective - plan.objective) / step
+    assert row["shadow_price"] == pytest.approx(diff, rel=1e-6)
+
+
+def test_cycle_service_chance_constraint_orders_the_empirical_quantile():
+    # One period, 16 scenarios, α = 0.875: at most 2 of 16 scenarios may stock out, so the
+    # cheapest order covers the 14th smallest demand.
+    rng = np.random.default_rng(6)
+    demand = rng.uniform(10, 50, size=(16, 1, 1))
+    ds = store_dataset(
+        [CHEAP_SHORTAGE], service_targets=[ServiceTarget(ServiceKind.CYCLE_SERVICE, 0.875)]
+    )
+    plan = plan_orders(store_problem(ds, demand))
+    assert plan.quantities[0, 0, 0] == pytest.approx(np.sort(demand.ravel())[13], rel=1e-7)
+    assert plan.service["stockout_probability"].iloc[0] == pytest.approx(2 / 16)
+    assert plan.shadow_prices_from == "lp with integers fixed"
+
+
+def empirical_cvar(shortage: np.ndarray, alpha: float) -> float:
+    """CVaR of equally likely outcomes: the mean of the worst (1 − α) share (fractional)."""
+    worst = np.sort(shortage)[::-1]
+    tail = (1 - alpha) * len(worst)
+    whole = int(np.floor(tail))
+    return float((worst[:whole].sum() + (tail - whole) * worst[whole : whole + 1].sum()) / tail)
+
+
+def test_cvar_limit_gives_the_smallest_order_whose_tail_shortage_fits():
+    # Shortage cost is cheap, so the plan orders the least q with CVaR_0.9((D − q)+) <= 5.
+    rng = np.random.default_rng(7)
+    demand = rng.gamma(3.0, 10.0, size=(50, 1, 1))
+    ds = store_dataset([CHEAP_SHORTAGE])
+    plan = plan_orders(store_problem(ds, demand, cvar=(CvarLimit("A", "STORE", 0.9, 5.0),)))
+    d = demand.ravel()
+    lo, hi = 0.0, d.max()
+    for _ in range(200):  # bisection: CVaR of (D − q)+ falls as q rises
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if empirical_cvar(np.maximum(d - mid, 0), 0.9) > 5.0 else (lo, mid)
+    assert plan.quantities[0, 0, 0] == pytest.approx(hi, rel=1e-6)
