@@ -11,7 +11,7 @@ from huey import Huey
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from stockwise.api.auth import Principal
+from stockwise.api.auth import AuthCache, Principal
 from stockwise.api.core.config import Settings
 from stockwise.api.models import Role
 
@@ -36,7 +36,12 @@ def get_queue(request: Request) -> Huey:
     return request.app.state.queue
 
 
+def get_auth_cache(request: Request) -> AuthCache:
+    return request.app.state.auth_cache
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+AuthCacheDep = Annotated[AuthCache, Depends(get_auth_cache)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
 QueueDep = Annotated[Huey, Depends(get_queue)]

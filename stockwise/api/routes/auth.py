@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from stockwise.api import audit
 from stockwise.api.core.security import issue_token, verify_password
-from stockwise.api.deps import SessionDep, SettingsDep, Viewer
+from stockwise.api.deps import AuthCacheDep, SessionDep, SettingsDep, Viewer
 from stockwise.api.models import ApiToken, ApiTokenCreate, ApiTokenPublic, User, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -61,8 +61,9 @@ def me(who: Viewer, session: SessionDep) -> User:
 def create_api_key(body: ApiTokenCreate, who: Viewer, session: SessionDep) -> NewApiKey:
     """A new API key for the calling user, with the caller's role; the key is shown once."""
     secret, row = issue_token(session, session.get(User, who.id), "api_key", name=body.name)
+    created = NewApiKey(key=secret, **row.model_dump())
     audit.record(session, who, "api_key.create", f"api_key:{row.id}", {"name": body.name})
-    return NewApiKey(key=secret, **row.model_dump())
+    return created
 
 
 @router.get("/api-keys", response_model=list[ApiTokenPublic])
@@ -73,7 +74,7 @@ def list_api_keys(who: Viewer, session: SessionDep) -> list[ApiToken]:
 
 
 @router.delete("/api-keys/{key_id}", status_code=204)
-def revoke_api_key(key_id: int, who: Viewer, session: SessionDep) -> None:
+def revoke_api_key(key_id: int, who: Viewer, session: SessionDep, auth_cache: AuthCacheDep) -> None:
     """Revoke one of the caller's API keys."""
     row = session.get(ApiToken, key_id)
     if row is None or row.user_id != who.id or row.kind != "api_key":
@@ -81,3 +82,4 @@ def revoke_api_key(key_id: int, who: Viewer, session: SessionDep) -> None:
     row.revoked = True
     session.add(row)
     audit.record(session, who, "api_key.revoke", f"api_key:{key_id}")
+    auth_cache.clear()

@@ -1,0 +1,94 @@
+"""Every bad input gets a 4xx naming the file, row, column or parameter, and the reason.
+
+Oracle: hand-made broken inputs whose offending place is known.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.tiny import as_csv_files, as_json, tiny_tables
+
+
+@pytest.fixture(scope="module")
+def client(live):
+    server, tokens = live
+    with server.client(tokens["planner"]) as client:
+        yield client
+
+
+def _detail(response, status: int):
+    assert response.status_code == status, response.text
+    return response.json()["detail"]
+
+
+def test_schema_error_names_file_row_column(client):
+    tables = tiny_tables()
+    tables["demand"] = tables["demand"].astype({"quantity": object})
+    tables["demand"].loc[4, "quantity"] = "lots"  # data row 5 of demand.csv
+    tables["items"].loc[1, "unit_cost"] = -4.0
+    issues = _detail(client.post("/datasets", files=as_csv_files(tables), data={"name": "x"}), 422)
+    where = {(i["file"], i["row"], i["column"]) for i in issues}
+    assert ("demand.csv", 5, "quantity") in where and ("items.csv", 2, "unit_cost") in where
+    bad = next(i for i in issues if i["column"] == "quantity")
+    assert bad["value"] == "lots" and bad["rule"] and bad["loc"] == ["demand.csv", 5, "quantity"]
+
+
+def test_malformed_csv_missing_and_unknown_files(client):
+    files = as_csv_files(tiny_tables())
+    files[0] = ("files", ("items.csv", b'item,unit_cost\n"A,10\nB,4,9,9\n', "text/csv"))
+    issues = _detail(client.post("/datasets", files=files, data={"name": "x"}), 422)
+    assert any(i["file"] == "items.csv" and "cannot be read" in i["rule"] for i in issues)
+
+    missing = [f for f in as_csv_files(tiny_tables()) if f[1][0] != "lanes.csv"]
+    issues = _detail(client.post("/datasets", files=missing, data={"name": "x"}), 422)
+    assert [(i["file"], i["rule"]) for i in issues] == [("lanes.csv", "required file is missing")]
+
+    extra = [*as_csv_files(tiny_tables()), ("files", ("prices.csv", b"a\n1\n", "text/csv"))]
+    issues = _detail(client.post("/datasets", files=extra, data={"name": "x"}), 422)
+    assert issues[0]["file"] == "prices.csv" and "unknown file name" in issues[0]["rule"]
+
+
+def test_json_schema_error_names_row(client):
+    tables = as_json(tiny_tables())
+    tables["lanes"][2]["origin"] = "NOWHERE"
+    issues = _detail(client.post("/datasets/json", json={"name": "x", "tables": tables}), 422)
+    assert any(i["row"] == 3 and i["column"] == "origin" for i in issues), issues
+
+
+def test_oversized_upload_is_413_with_the_limit(client):
+    big = [("files", ("demand.csv", b"x" * 1_200_000, "text/csv"))]
+    response = client.post("/datasets", files=big, data={"name": "big"})
+    assert response.status_code == 413
+    assert "1000000 bytes" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"horizon": -1}, "horizon"),
+        ({"scenarios": 0}, "scenarios"),
+        ({"fill_rate": 1.0}, "fill_rate"),
+        ({"budget": -5}, "budget"),
+        ({"mip_gap": 1.5}, "mip_gap"),
+        ({"solver": "cplex"}, "solver"),
+    ],
+)
+def test_impossible_parameters_name_the_field(analyst, change, field):
+    detail = _detail(client.post("/plans", json={"dataset_id": 1, **change}), 422)
+    assert [d["loc"] for d in detail] == [["body", field]]
+
+
+def test_unknown_ids_and_tables(live, client):
+    assert "no dataset 999" in _detail(client.post("/plans", json={"dataset_id": 999}), 422)
+    assert "no plan 999" in _detail(client.get("/plans/999"), 404)
+    assert "no job nope" in _detail(client.get("/jobs/nope"), 404)
+    assert "no dataset 999" in _detail(client.get("/datasets/999"), 404)
+    assert _detail(client.get("/plans/1/prices"), 422)[0]["loc"] == ["path", "table"]
+
+
+def test_horizon_longer_than_history_is_422(client):
+    r = client.post("/datasets/json", json={"name": "t", "tables": as_json(tiny_tables())})
+    body = {"dataset_id": r.json()["id"], "horizon": 100, "scenarios": 5}
+    detail = _detail(client.post("/plans?wait=true", json=body), 422)
+    assert "horizon" in detail[0]["msg"] and "60 periods" in detail[0]["msg"]

@@ -1,0 +1,106 @@
+"""The planner's path over real HTTP, on SQLite and PostgreSQL: upload → plan job → read.
+
+Oracle: the plan equals the one the library computes in-process for the same request and
+seed (``services.plans.solve`` → ``history_scenarios``/``build_problem``/``plan_orders``).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stockwise.api.models import PlanRequest
+from stockwise.api.services import plans
+from stockwise.data import from_frames
+from tests.api.helpers import wait_for_job
+from tests.api.tiny import as_csv_files, as_json, tiny_tables
+
+PLAN = {"horizon": 8, "scenarios": 30, "seed": 3}
+
+
+@pytest.fixture(scope="module")
+def dataset_id(live) -> int:
+    server, tokens = live
+    with server.client(tokens["analyst"]) as analyst:
+        r = analyst.post("/datasets", files=as_csv_files(tiny_tables()), data={"name": "tiny"})
+    assert r.status_code == 201, r.text
+    assert r.json()["summary"]["demand_rows"] == 240 and r.json()["summary"]["items"] == 2
+    return r.json()["id"]
+
+
+def test_plan_job_matches_the_library_and_is_idempotent(live, dataset_id):
+    server, tokens = live
+    body = {"dataset_id": dataset_id, **PLAN}
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    with server.client(tokens["planner"]) as planner:
+        first = planner.post("/plans", json=body, headers=key)
+        again = planner.post("/plans", json=body, headers=key)
+        clash = planner.post("/plans", json={**body, "seed": 4}, headers=key)
+        assert (first.status_code, again.status_code, clash.status_code) == (202, 200, 422)
+        assert again.json()["id"] == first.json()["id"]
+        assert "different request" in clash.json()["detail"]
+        job = wait_for_job(planner, first.json()["id"], ("succeeded", "failed"))
+        assert job["state"] == "succeeded", job["error"]
+        assert job["progress"] == 1.0 and job["attempts"] == 1
+        plan = planner.get(job["result_url"]).json()
+        orders = pd.DataFrame(planner.get(job["result_url"] + "/orders").json())
+
+    expected = plans.solve(from_frames(tiny_tables()), PlanRequest(**body))
+    assert plan["status"] == str(expected.status) == "optimal"
+    assert plan["objective"] == pytest.approx(expected.objective, rel=1e-9)
+    assert plan["n_orders"] == len(expected.orders) == len(orders)
+    np.testing.assert_allclose(orders["quantity"], expected.orders["quantity"], rtol=1e-9)
+    assert list(orders["item"]) == list(expected.orders["item"])
+
+
+def test_sync_plan_and_infeasibility_report(live, dataset_id):
+    server, tokens = live
+    with server.client(tokens["planner"]) as planner:
+        ok = planner.post("/plans?wait=true", json={"dataset_id": dataset_id, **PLAN})
+        tight = planner.post(
+            "/plans?wait=true",
+            json={"dataset_id": dataset_id, **PLAN, "budget": 50, "fill_rate": 0.99},
+        )
+        csv = planner.get(f"/plans/{ok.json()['id']}/shadow_prices?format=csv")
+    assert ok.status_code == 201 and ok.json()["status"] == "optimal"
+    assert tight.status_code == 201, tight.text
+    report = tight.json()
+    assert report["status"] == "relaxed"
+    budget = [r for r in report["relaxations"] if r["constraint"] == "budget"]
+    assert budget and all(r["limit"] == 50 and r["required"] > 50 for r in budget)
+    assert "must rise from 50" in budget[0]["message"]
+    assert csv.headers["content-type"].startswith("text/csv") and "shadow_price" in csv.text
+
+
+def test_json_upload_audit_metrics_and_request_id(live, dataset_id):
+    server, tokens = live
+    with server.client(tokens["analyst"]) as analyst:
+        r = analyst.post(
+            "/datasets/json", json={"name": "tiny-json", "tables": as_json(tiny_tables())}
+        )
+        assert r.status_code == 201, r.text
+        rid = f"rid-{uuid.uuid4().hex[:8]}"
+        listed = analyst.get("/datasets", headers={"X-Request-ID": rid})
+    assert listed.headers["x-request-id"] == rid
+    assert {d["id"] for d in listed.json()} >= {dataset_id, r.json()["id"]}
+    with server.client(tokens["admin"]) as admin:
+        events = admin.get("/audit", params={"username": "analyst"}).json()
+    assert [e["action"] for e in events][:2] == ["dataset.create", "dataset.create"]
+    assert events[0]["target"] == f"dataset:{r.json()['id']}"
+
+    metrics = server.client().get("/metrics").text
+    assert 'stockwise_http_requests_total{method="GET",route="/datasets",status="200"}' in metrics
+    assert 'stockwise_jobs{kind="plan",state="succeeded"}' in metrics
+
+    lines = [
+        json.loads(x)
+        for x in (server.data_dir / "server.log").read_text().splitlines()
+        if x.startswith("{")
+    ]
+    mine = [x for x in lines if x.get("request_id") == rid]
+    assert mine and mine[-1]["route"] == "/datasets" and mine[-1]["status"] == 200
+    assert mine[-1]["user"] == "analyst"
