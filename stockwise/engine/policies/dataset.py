@@ -22,7 +22,7 @@ from stockwise.engine.policies.eoq import eoq
 from stockwise.engine.policies.frontier import budget_frontier
 from stockwise.engine.policies.gsm import Stage, gsm_tree
 from stockwise.engine.policies.saa import SAAProblem, optimize_base_stock
-from stockwise.engine.policies.safety_stock import Service, safety_stock
+from stockwise.engine.policies.safety_stock import fill_rate_factors
 from stockwise.engine.policy import RQ, SS, BaseStock, Policy
 
 DEFAULT_SERVICE = 0.95
@@ -242,25 +242,20 @@ def _closed_form(cells: CellData, kind: Kind) -> PolicyPlan:
 
 
 def _safety(cells: CellData, order_qty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    safety = np.full(cells.stocked.shape, np.nan)
-    reorder = np.full(cells.stocked.shape, np.nan)
-    for a, b in zip(*np.nonzero(cells.stocked), strict=True):
-        kind = cells.service_kind[a, b]
-        service = Service.FILL_RATE if kind == ServiceKind.FILL_RATE else Service.CYCLE_SERVICE
-        if cells.demand_mean[a, b] <= 0:
-            safety[a, b] = reorder[a, b] = 0.0
-            continue
-        r = safety_stock(
-            cells.service_target[a, b],
-            cells.demand_mean[a, b],
-            cells.demand_sd[a, b],
-            cells.lead_time_mean[a, b],
-            cells.lead_time_sd[a, b],
-            service=service,
-            review_period=1.0,
-            order_quantity=max(order_qty[a, b], cells.demand_mean[a, b]),
-        )
-        safety[a, b], reorder[a, b] = max(r.safety_stock, 0.0), r.reorder_point
+    """Safety stock and reorder point (order-up-to level) per cell for periodic review
+    every period, vectorised (the formulas of :func:`.safety_stock.safety_stock`)."""
+    mu, sd = cells.demand_mean, cells.demand_sd
+    periods = cells.lead_time_mean + 1.0
+    sigma = np.sqrt(periods * sd**2 + mu**2 * cells.lead_time_sd**2)
+    target = cells.service_target
+    fill = cells.service_kind == ServiceKind.FILL_RATE
+    z = stats.norm.ppf(target)
+    need = fill & (sigma > 0) & (mu > 0)
+    q = np.maximum(order_qty, mu)
+    z[need] = fill_rate_factors((1 - target[need]) * q[need] / sigma[need])
+    z[fill & ~need] = 0.0
+    safety = np.where(cells.stocked, np.maximum(z * sigma, 0.0), np.nan)
+    reorder = np.where(cells.stocked, mu * periods + z * sigma, np.nan)
     return safety, reorder
 
 

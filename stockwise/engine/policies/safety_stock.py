@@ -19,7 +19,8 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scipy import optimize, stats
+import numpy as np
+from scipy import stats
 
 from stockwise.engine.policies._validate import nonnegative, probability
 from stockwise.engine.policies.newsvendor import normal_loss
@@ -74,10 +75,23 @@ def safety_factor(
     if sd <= 0:
         return 0.0
     q = nonnegative("order_quantity", order_quantity)
-    target = (1 - level) * q / sd
-    if target <= 0:
+    if q <= 0:
         raise ValueError("a fill-rate target needs a positive order_quantity (units per cycle)")
-    return float(optimize.brentq(lambda z: normal_loss(z) - target, -40.0, 40.0, xtol=1e-12))
+    return float(fill_rate_factors(np.array([(1 - level) * q / sd]))[0])
+
+
+def fill_rate_factors(loss: np.ndarray) -> np.ndarray:
+    """Solve ``G(z) = loss`` element-wise (G: standard normal loss, decreasing) by
+    bisection on [-40, 40] to machine precision; ``loss`` > 0."""
+    loss = np.asarray(loss, dtype=float)
+    lo, hi = np.full(loss.shape, -40.0), np.full(loss.shape, 40.0)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        above = normal_loss(mid) > loss
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+        if (hi - lo <= 1e-14 * np.maximum(1.0, np.abs(mid))).all():
+            break
+    return 0.5 * (lo + hi)
 
 
 def safety_stock(

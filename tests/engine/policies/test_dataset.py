@@ -1,0 +1,149 @@
+"""Policies for the sample dataset and the ``stockwise policy`` / ``frontier`` commands:
+shapes in dataset order, demand rolled up the network, closed forms by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from typer.testing import CliRunner
+
+from stockwise.cli import app
+from stockwise.data import write_dataset
+from stockwise.engine.policies.dataset import cell_data, plan_policy
+from stockwise.engine.policy import RQ, SS, BaseStock
+
+
+@pytest.fixture(scope="module")
+def cells(sample_dataset):
+    return cell_data(sample_dataset)
+
+
+def test_upstream_locations_see_the_summed_demand_of_their_stores(sample_dataset, cells):
+    frame = sample_dataset.demand.frame
+    served = {lane.destination: lane.origin for lane in sample_dataset.lanes}
+    frame = frame.assign(dc=frame["location"].map(served))
+    by_dc = frame.groupby(["dc", "item", "period"])["quantity"].sum().groupby(["dc", "item"]).mean()
+    a = cells.locations.index("DC-SOUTH")
+    b = cells.items.index("SKU007")
+    assert cells.demand_mean[a, b] == pytest.approx(by_dc[("DC-SOUTH", "SKU007")])
+    source = cells.locations.index("SUPPLIER")
+    assert not cells.stocked[source].any()
+    assert cells.stocked.sum() == 14 * 40
+
+
+@pytest.mark.parametrize(
+    ("kind", "cls"), [("base-stock", BaseStock), ("ss", SS), ("rq", RQ), ("gsm", BaseStock)]
+)
+def test_every_kind_gives_simulator_arrays_in_dataset_order(sample_dataset, kind, cls):
+    plan = plan_policy(sample_dataset, kind)
+    assert isinstance(plan.policy, cls)
+    arrays = [v for v in vars(plan.policy).values() if isinstance(v, np.ndarray)]
+    source = [loc.location for loc in sample_dataset.locations].index("SUPPLIER")
+    for values in arrays:
+        assert values.shape == (len(sample_dataset.locations), len(sample_dataset.items))
+        assert np.isnan(values[source]).all()
+        assert np.isfinite(np.delete(values, source, axis=0)).all()
+    assert len(plan.table) == 14 * 40
+    assert (plan.table["safety_stock"] >= 0).all()
+
+
+def test_base_stock_level_by_hand(sample_dataset, cells):
+    # SKU001 carries a 98 % cycle-service target; store ST03, periodic review every period
+    table = plan_policy(sample_dataset, "base-stock").table.set_index(["location", "item"])
+    a, b = cells.locations.index("ST03"), cells.items.index("SKU001")
+    mu, sd = cells.demand_mean[a, b], cells.demand_sd[a, b]
+    lead, lead_sd = cells.lead_time_mean[a, b], cells.lead_time_sd[a, b]
+    sigma = math.sqrt((lead + 1) * sd**2 + mu**2 * lead_sd**2)
+    want = mu * (lead + 1) + stats.norm.ppf(0.98) * sigma
+    assert table.loc[("ST03", "SKU001"), "order_up_to"] == pytest.approx(want, rel=1e-10)
+
+
+def test_rq_order_quantity_is_the_eoq(sample_dataset, cells):
+    table = plan_policy(sample_dataset, "rq").table.set_index(["location", "item"])
+    a, b = cells.locations.index("DC-NORTH"), cells.items.index("SKU010")
+    want = math.sqrt(
+        2 * cells.fixed_order_cost[a, b] * cells.demand_mean[a, b] / cells.holding_cost[a, b]
+    )
+    assert table.loc[("DC-NORTH", "SKU010"), "order_quantity"] == pytest.approx(want, rel=1e-12)
+
+
+def test_gsm_places_no_more_stock_cost_than_holding_everywhere(sample_dataset):
+    plan = plan_policy(sample_dataset, "gsm", service_level=0.95, service_kind="cycle_service")
+    stores = plan.table[plan.table["location"].str.startswith("ST")]
+    assert (stores["committed_service_time"] == 0).all()  # stores promise immediate service
+    assert plan.extra["safety_stock_cost"] > 0
+
+
+def test_budgeted_base_stock_spends_at_most_the_budget(sample_dataset):
+    plan = plan_policy(
+        sample_dataset,
+        "base-stock",
+        budget=650_000,
+        scenarios=60,
+        service_level=0.9,
+        service_kind="fill_rate",
+    )
+    assert plan.extra["investment"] <= 650_000 * (1 + 1e-9)
+    assert (plan.table["expected_fill_rate"] >= 0.9 - 1e-7).all()
+    assert plan.extra["budget_shadow_price"] <= 0
+
+
+@pytest.fixture(scope="module")
+def data_dir(sample_dataset, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample")
+    write_dataset(sample_dataset, folder)
+    return folder
+
+
+def test_policy_command_writes_the_table(data_dir, tmp_path):
+    out = tmp_path / "rq.csv"
+    result = CliRunner().invoke(app, ["policy", str(data_dir), "--kind", "rq", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert {"location", "item", "reorder_point", "order_quantity", "safety_stock"} <= set(table)
+    assert len(table) == 14 * 40
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kind", "sS"], "--kind must be one of base-stock | ss | rq | gsm"),
+        (["--service-level", "1.2"], "--service-level must lie strictly between 0 and 1"),
+        (["--kind", "gsm", "--budget", "100"], "--budget applies to --kind base-stock"),
+        (["--budget", "10"], "the service targets need an expected on-hand inventory value"),
+    ],
+)
+def test_policy_command_refuses_bad_options_clearly(data_dir, tmp_path, args, message):
+    result = CliRunner().invoke(
+        app, ["policy", str(data_dir), "--out", str(tmp_path / "p.csv"), *args]
+    )
+    assert result.exit_code == 1
+    assert message in " ".join(result.output.split())
+
+
+def test_frontier_command_writes_table_and_plot(data_dir, tmp_path):
+    out, plot = tmp_path / "f.csv", tmp_path / "f.png"
+    result = CliRunner().invoke(
+        app,
+        [
+            "frontier",
+            str(data_dir),
+            "--points",
+            "4",
+            "--scenarios",
+            "40",
+            "--out",
+            str(out),
+            "--plot",
+            str(plot),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert len(table) == 4
+    assert (np.diff(table["max_fill_rate"]) >= 0).all()
+    assert plot.stat().st_size > 0
