@@ -94,7 +94,53 @@ def step_data(state: DemoState) -> None:
     con.print(stats)
 
 
-STEPS: list[Callable[[DemoState], None]] = [step_data]
+def step_policies(state: DemoState) -> None:
+    """Safety stocks and order-up-to levels for every location and item (closed form, with
+    the data's service targets), guaranteed-service placement, and the budget frontier;
+    stores the base-stock policy in ``state.results["base_stock_policy"]``."""
+    from stockwise.engine.policies.dataset import budget_frontier_for, plan_policy
+    from stockwise.engine.policies.frontier import plot_frontier
+
+    assert state.dataset is not None
+    con = state.console
+    con.rule("[bold]Policies: safety stock, placement, frontier")
+    dataset = state.dataset
+    unit_cost = {item.item: item.unit_cost for item in dataset.items}
+    base = plan_policy(dataset, "base-stock")
+    gsm = plan_policy(dataset, "gsm")
+    out = state.out_dir / "policies"
+    out.mkdir(parents=True, exist_ok=True)
+    base.table.to_csv(out / "base_stock.csv", index=False)
+    gsm.table.to_csv(out / "gsm.csv", index=False)
+    view = Table(title="Safety-stock value by echelon (service targets from the data)")
+    for col in ("echelon", "cells", "base-stock: each location", "guaranteed service (GSM)"):
+        view.add_column(col, justify="right" if col != "echelon" else "left")
+    kinds = {loc.location: loc.kind.value for loc in dataset.locations}
+    for kind in ("dc", "store"):
+        rows = [t[t["location"].map(kinds) == kind] for t in (base.table, gsm.table)]
+        values = [(r["safety_stock"] * r["item"].map(unit_cost)).sum() for r in rows]
+        view.add_row(kind, str(len(rows[0])), f"{values[0]:,.0f}", f"{values[1]:,.0f}")
+    con.print(view)
+    frontier = budget_frontier_for(dataset, points=6, scenarios=100, seed=state.seed)
+    frontier.to_csv(out / "frontier.csv", index=False)
+    plot_frontier(frontier, out / "frontier.png")
+    table = Table(title="Efficient frontier: expected on-hand inventory value vs service")
+    for col in ("budget", "best fill rate", "least cost / period", "∂cost/∂budget"):
+        table.add_column(col, justify="right")
+    for row in frontier.itertuples():
+        table.add_row(
+            f"{row.budget:,.0f}",
+            f"{row.max_fill_rate:.1%}",
+            f"{row.min_expected_cost:,.0f}",
+            f"{row.cost_budget_shadow_price:.4f}",
+        )
+    con.print(table)
+    con.print(f"tables and frontier plot written to {out}")
+    state.results["base_stock_policy"] = base.policy
+    state.results["gsm_policy"] = gsm.policy
+
+
+STEPS: list[Callable[[DemoState], None]] = [step_data, step_policies]
 
 
 def run_demo(out_dir: Path, seed: int, console: Console) -> DemoState:
