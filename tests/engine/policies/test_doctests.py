@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 
 import pytest
 
-from stockwise.engine.policies import eoq, gsm, newsvendor, rq, safety_stock, serial, ss
+MODULES = ["eoq", "gsm", "newsvendor", "rq", "safety_stock", "serial", "ss"]
 
 
-@pytest.mark.parametrize(
-    "module", [eoq, gsm, newsvendor, rq, safety_stock, serial, ss], ids=lambda m: m.__name__
-)
-def test_docstring_examples(module):
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(f"stockwise.engine.policies.{name}")
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
