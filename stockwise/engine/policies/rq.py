@@ -21,7 +21,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from stockwise.engine.policies._validate import nonnegative, positive
-from stockwise.engine.policies.discrete import OnePeriodCost, as_pmf
+from stockwise.engine.policies.discrete import OnePeriodCost, poisson_pmf
 from stockwise.engine.policies.eoq import eoq
 from stockwise.engine.policies.newsvendor import normal_loss, normal_second_loss
 
@@ -56,7 +56,7 @@ def rq_poisson(
     k = positive("fixed_cost", fixed_cost)
     lam = positive("demand_rate", demand_rate)
     lt = nonnegative("lead_time", lead_time)
-    g = OnePeriodCost(h, p, as_pmf(stats.poisson(lam * lt)))
+    g = OnePeriodCost(h, p, poisson_pmf(lam * lt))
 
     def cost(r: int, q: int) -> float:
         return float((k * lam + g(np.arange(r + 1, r + q + 1)).sum()) / q)

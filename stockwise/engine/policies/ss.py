@@ -46,7 +46,9 @@ class SSCost:
         self.pmf = as_pmf(demand)
         if self.pmf[0] >= 1.0:
             raise ValueError("demand is always zero: no (s, S) policy ever orders")
-        self.G = OnePeriodCost(h, p, lead_time_pmf(demand, nonnegative("lead_time", lead_time) + 1))
+        lead = nonnegative("lead_time", lead_time)
+        covered = self.pmf if lead == 0 else lead_time_pmf(demand, lead + 1)
+        self.G = OnePeriodCost(h, p, covered)
         self._m = np.array([1.0 / (1.0 - self.pmf[0])])
 
     def renewal(self, n: int) -> np.ndarray:

@@ -1,13 +1,13 @@
-"""Fixtures for the policy tests: stockpyl's textbook optima and a NumPy-2 shim for
-stockpyl's serial optimizer (test-only; stockpyl is the independent oracle)."""
+"""Fixtures for the policy tests: stockpyl's textbook optima, and stockpyl's serial
+optimizer made to run under NumPy 2 (stockpyl is the independent oracle)."""
 
 from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 
+from tests.engine.policies.stockpyl_compat import numpy2_serial
 from tests.paths import STOCKPYL_REFS
 
 
@@ -21,30 +21,8 @@ def textbook():
     return grouped
 
 
-class _NumpyCopyShim:
-    """stockpyl 1.0.2 calls ``np.array(..., copy=False)``, an error under NumPy 2; this
-    passes ``copy=None`` (copy only when needed), NumPy 1's meaning."""
-
-    def __getattr__(self, name):
-        return getattr(np, name)
-
-    @staticmethod
-    def array(obj, *args, copy=True, **kwargs):
-        return np.array(obj, *args, copy=None if copy is False else copy, **kwargs)
-
-
 @pytest.fixture
-def stockpyl_serial(monkeypatch):
-    """``stockpyl.ssm_serial.optimize_base_stock_levels`` made to run under NumPy 2."""
-    import stockpyl.helpers
-    from stockpyl import ssm_serial
-
-    original = stockpyl.helpers.find_nearest
-    monkeypatch.setattr(stockpyl.helpers, "np", _NumpyCopyShim())
-
-    def find_nearest(array, values, sorted=False, index=None):
-        found = original(array, values, sorted, index)
-        return found[0] if np.ndim(values) == 0 else found  # NumPy 1 took a 1-array as scalar
-
-    monkeypatch.setattr(ssm_serial, "find_nearest", find_nearest)
-    return ssm_serial.optimize_base_stock_levels
+def stockpyl_serial():
+    """``stockpyl.ssm_serial.optimize_base_stock_levels``, runnable under NumPy 2."""
+    with numpy2_serial() as optimize:
+        yield optimize
