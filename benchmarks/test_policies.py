@@ -10,7 +10,6 @@ over stockpyl per case is printed and written to ``.benchmarks/policies_ratios.j
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -146,7 +145,7 @@ CASES = {
 
 
 @pytest.fixture(scope="module", autouse=True)
-def ratio_report():
+def ratio_report(request):
     yield
     rows = {}
     for case, times in RESULTS.items():
@@ -163,7 +162,9 @@ def ratio_report():
             f"  {case:40s} stockwise {row['stockwise']:.3e}  stockpyl {row['stockpyl']:.3e}"
             f"  speed-up {row['speedup']:8.1f}x"
         )
-    sys.__stdout__.write("\n".join(lines) + "\n")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n".join(lines))
 
 
 @pytest.mark.parametrize("impl", ["stockwise", "stockpyl"])
