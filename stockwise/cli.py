@@ -270,6 +270,99 @@ def _write_table(table, out: Path) -> None:
         table.to_csv(out, index=False)
 
 
+ModelOption = Annotated[
+    str, typer.Option(help="auto | ets | croston | sba | tsb | seasonal_naive | ngboost")
+]
+
+
+@app.command()
+def forecast(
+    folder: DataDir,
+    horizon: Annotated[int, typer.Option(min=1, help="Periods to forecast")] = 8,
+    paths: Annotated[int, typer.Option(min=1, help="Sample paths per series")] = 1000,
+    model: ModelOption = "auto",
+    out: Annotated[
+        Path, typer.Option(help=".npz (all paths) or .csv / .parquet (quantile table)")
+    ] = Path("forecast.npz"),
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same paths")] = 0,
+    n_jobs: Annotated[int, typer.Option(help="Worker processes (-1: all cores)")] = 1,
+) -> None:
+    """Probabilistic demand forecast: sample paths for every item and location."""
+    from stockwise.forecasting import ForecastInputError, make_forecaster
+    from stockwise.forecasting.io import save_forecast
+
+    dataset = load_or_exit(folder)
+    try:
+        forecaster = make_forecaster(model, horizon=horizon, n_jobs=n_jobs, progress=True)
+        result = forecaster.fit(dataset.demand).predict(horizon, paths, seed)
+        written = save_forecast(result, out)
+    except (ForecastInputError, ValueError) as err:
+        err_console.print(f"[bold red]cannot forecast:[/] {err}")
+        raise typer.Exit(1) from err
+    view = Table(title=f"{len(result.keys)} series x {paths} paths x {horizon} periods → {written}")
+    for col in ("model", "series", "mean demand / period"):
+        view.add_column(col, justify="right")
+    means = result.mean().mean(axis=1)
+    by_model = result.models.assign(mean=means).groupby("model")["mean"]
+    for name, group in sorted(by_model, key=lambda g: -len(g[1])):
+        view.add_row(name, str(len(group)), f"{group.mean():.2f}")
+    console.print(view)
+
+
+@app.command()
+def backtest(
+    folder: DataDir,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(help="Model(s) to compare; repeat the option [default: auto, seasonal_naive]"),
+    ] = None,
+    horizon: Annotated[int, typer.Option(min=1, help="Periods scored per fold")] = 8,
+    folds: Annotated[int, typer.Option(min=1, help="Rolling origins")] = 3,
+    paths: Annotated[int, typer.Option(min=1, help="Sample paths per series")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    n_jobs: Annotated[int, typer.Option(help="Worker processes (-1: all cores)")] = 1,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the per-series table (.csv / .parquet)")
+    ] = None,
+) -> None:
+    """Rolling-origin backtest: MASE, RMSSE, scaled pinball, CRPS and interval coverage."""
+    from functools import partial
+
+    from stockwise.forecasting import ForecastInputError, make_forecaster
+    from stockwise.forecasting import backtest as run_backtest
+
+    model = model or ["auto", "seasonal_naive"]
+    dataset = load_or_exit(folder)
+    try:
+        factories = {
+            name: partial(make_forecaster, name, horizon=horizon, n_jobs=n_jobs, progress=True)
+            for name in model
+        }
+        result = run_backtest(
+            dataset.demand, factories, horizon=horizon, folds=folds, n_paths=paths, seed=seed
+        )
+    except (ForecastInputError, ValueError) as err:
+        err_console.print(f"[bold red]cannot backtest:[/] {err}")
+        raise typer.Exit(1) from err
+    if out is not None:
+        _write_table(result.table, out)
+    view = Table(title=f"Backtest: {folds} folds x {horizon} periods (mean over series)")
+    for col in ("model", "MASE", "RMSSE", "scaled pinball", "CRPS", "50%", "80%", "95%"):
+        view.add_column(col, justify="right")
+    for row in result.summary.itertuples():
+        view.add_row(
+            row.model,
+            f"{row.mase:.3f}",
+            f"{row.rmsse:.3f}",
+            f"{row.spl:.3f}",
+            f"{row.crps:.3f}",
+            f"{row.cov50:.0%}",
+            f"{row.cov80:.0%}",
+            f"{row.cov95:.0%}",
+        )
+    console.print(view)
+
+
 def main() -> None:
     app()
 
