@@ -214,11 +214,11 @@ def _closed_form(cells: CellData, kind: Kind) -> PolicyPlan:
     shape = cells.stocked.shape
     order_qty = np.zeros(shape)
     for a, b in zip(*np.nonzero(cells.stocked), strict=True):
-        if kind is not Kind.BASE_STOCK and cells.demand_mean[a, b] > 0:
+        if kind is Kind.BASE_STOCK:
+            order_qty[a, b] = cells.demand_mean[a, b]  # one review period's demand
+        else:  # at least one unit: the simulator needs Q > 0 even where demand is nil
             q = eoq(cells.fixed_order_cost[a, b], cells.holding_cost[a, b], cells.demand_mean[a, b])
             order_qty[a, b] = max(q.order_quantity, 1.0)
-        else:
-            order_qty[a, b] = cells.demand_mean[a, b]  # one review period's demand
     safety, reorder = _safety(cells, order_qty)
     if kind is Kind.BASE_STOCK:
         table = _frame(cells, {"safety_stock": safety, "order_up_to": reorder})
