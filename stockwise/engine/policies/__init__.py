@@ -4,9 +4,11 @@ One module per method family:
 
 - :mod:`.newsvendor` — base-stock level for any demand (distribution, sample, sample paths)
 - :mod:`.eoq` — EOQ, planned backorders, all-units quantity discounts
+- :mod:`.lot_sizing` — Wagner–Whitin dynamic lot sizing for known demand
 - :mod:`.safety_stock` — safety stock / reorder point for a cycle-service or fill-rate
   target with lead-time variability
-- :mod:`.ss` — exact optimal (s, S) for discrete demand (Zheng–Federgruen)
+- :mod:`.ss` — exact optimal (s, S) for discrete demand (Zheng–Federgruen); the power
+  approximation
 - :mod:`.rq` — exact optimal (r, Q): Poisson (Federgruen–Zheng) and normal
 - :mod:`.serial` — optimal echelon base-stock levels of a serial system (Clark–Scarf,
   Chen–Zheng), normal or discrete demand
@@ -25,6 +27,7 @@ from stockwise.engine.policies.eoq import (
     eoq_with_backorders,
 )
 from stockwise.engine.policies.gsm import GSMResult, Stage, gsm_cost, gsm_tree
+from stockwise.engine.policies.lot_sizing import LotSizingResult, wagner_whitin
 from stockwise.engine.policies.newsvendor import (
     NewsvendorResult,
     newsvendor,
@@ -39,11 +42,12 @@ from stockwise.engine.policies.safety_stock import (
     safety_stock,
 )
 from stockwise.engine.policies.serial import SerialResult, serial_base_stock
-from stockwise.engine.policies.ss import SSCost, SSResult, ss_optimal
+from stockwise.engine.policies.ss import SSCost, SSResult, ss_optimal, ss_power_approximation
 
 __all__ = [
     "EOQResult",
     "GSMResult",
+    "LotSizingResult",
     "NewsvendorResult",
     "RQResult",
     "SSCost",
@@ -67,4 +71,6 @@ __all__ = [
     "safety_stock",
     "serial_base_stock",
     "ss_optimal",
+    "ss_power_approximation",
+    "wagner_whitin",
 ]

@@ -107,3 +107,35 @@ def ss_optimal(
             best = cost(s, S0)
         S += 1
     return SSResult(int(s), int(S0), best)
+
+
+def ss_power_approximation(
+    holding_cost: float,
+    stockout_cost: float,
+    fixed_cost: float,
+    demand_mean: float,
+    demand_sd: float,
+    *,
+    lead_time: float = 0,
+) -> tuple[float, float]:
+    """(s, S) by the revised power approximation (a heuristic, for normal-like demand).
+
+    ``Q = 1.30 μ^0.494 (K/h)^0.506 (1 + σ_L²/μ²)^0.116``, ``z = sqrt(Q h / (σ_L p))``,
+    ``s = 0.973 μ_L + σ_L (0.183/z + 1.063 - 2.192 z)``, ``S = s + Q`` with ``μ_L, σ_L²``
+    the mean and variance of demand over ``lead_time + 1`` periods.
+    Reference: R. Ehrhardt and C. Mosier, A revision of the power approximation for
+    computing (s, S) policies, *Management Science* 30(5):618–622, 1984.
+
+    >>> [round(v, 4) for v in ss_power_approximation(0.18, 0.7, 2.5, 50, 8)]
+    [40.1946, 74.2902]
+    """
+    h = positive("holding_cost", holding_cost)
+    p = positive("stockout_cost", stockout_cost)
+    k = positive("fixed_cost", fixed_cost)
+    mu = positive("demand_mean", demand_mean)
+    periods = nonnegative("lead_time", lead_time) + 1
+    sd = positive("demand_sd", demand_sd) * np.sqrt(periods)
+    q = 1.30 * mu**0.494 * (k / h) ** 0.506 * (1 + (sd / mu) ** 2) ** 0.116
+    z = np.sqrt(q / sd * h / p)
+    s = 0.973 * mu * periods + sd * (0.183 / z + 1.063 - 2.192 * z)
+    return float(s), float(s + q)

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["eoq", "gsm", "newsvendor", "rq", "safety_stock", "serial", "ss"]
+MODULES = ["eoq", "gsm", "lot_sizing", "newsvendor", "rq", "safety_stock", "serial", "ss"]
 
 
 @pytest.mark.parametrize("name", MODULES)

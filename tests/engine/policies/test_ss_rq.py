@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from stockwise.engine.policies import SSCost, rq_normal, rq_normal_cost, rq_poisson, ss_optimal
+from stockwise.engine.policies import (
+    SSCost,
+    rq_normal,
+    rq_normal_cost,
+    rq_poisson,
+    ss_optimal,
+    ss_power_approximation,
+)
 
 EXACT = 1e-9
 
@@ -135,3 +142,15 @@ def test_rq_normal_cost_matches_stockpyl_quadrature(seed):
         assert best.expected_cost <= rq_normal_cost(
             best.reorder_point + dr, best.order_quantity + dq, *args
         )
+
+
+def test_ss_power_approximation_textbook(textbook):
+    cases = textbook["sS_power_approximation_normal"]
+    assert len(cases) == 2
+    for case in cases:
+        p = case["params"]
+        s, big_s = ss_power_approximation(
+            p["holding_cost"], p["stockout_cost"], p["fixed_cost"], p["demand_mean"], p["demand_sd"]
+        )
+        assert s == pytest.approx(case["result"]["s"], rel=1e-12)
+        assert big_s == pytest.approx(case["result"]["S"], rel=1e-12)
