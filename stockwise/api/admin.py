@@ -13,6 +13,7 @@ from stockwise.api.core.logging import configure_logging
 from stockwise.api.core.security import hash_password
 from stockwise.api.jobs import JobRunner, build_queue
 from stockwise.api.jobs.kinds import KINDS
+from stockwise.api.jobs.queue import CONSUMER_OPTIONS
 from stockwise.api.models import AuditEvent, Role, User, UserCreate
 
 
@@ -66,7 +67,7 @@ def run_worker(settings: Settings, threads: int) -> None:
     runner.recover()
     runner.start_sweeper()
     try:
-        queue.create_consumer(workers=threads, worker_type="thread", periodic=False).run()
+        queue.create_consumer(workers=threads, **CONSUMER_OPTIONS).run()
     finally:
         runner.stop_sweeper()
         engine.dispose()

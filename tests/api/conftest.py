@@ -146,9 +146,9 @@ def database_url(request, tmp_path) -> Iterator[str]:
         yield from _postgres_database()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def live(request, tmp_path_factory) -> Iterator[tuple[Server, dict[str, str]]]:
-    """A running server (shared by a module's tests) and a token per role."""
+    """A running server (shared by the session's tests) and a token per role."""
     data_dir = tmp_path_factory.mktemp(f"api-{request.param}")
     if request.param == "sqlite":
         urls = iter([f"sqlite:///{data_dir / 'api.db'}"])

@@ -8,6 +8,9 @@ from huey.consumer import Consumer
 from stockwise.api.core.config import Settings
 
 TASK_NAME = "stockwise.run_job"
+# An idle SQLite queue is polled; huey backs off up to 10 s by default, which delays a new
+# job (and a graceful shutdown) by as much. Half a second of polling costs nothing.
+CONSUMER_OPTIONS = {"worker_type": "thread", "periodic": False, "max_delay": 0.5}
 
 
 def build_queue(settings: Settings) -> Huey:
@@ -27,6 +30,6 @@ class _ThreadConsumer(Consumer):
 
 def start_embedded_worker(queue: Huey, threads: int) -> Consumer:
     """Start ``threads`` worker threads in this process; stop them with ``.stop()``."""
-    consumer = _ThreadConsumer(queue, workers=threads, worker_type="thread", periodic=False)
+    consumer = _ThreadConsumer(queue, workers=threads, **CONSUMER_OPTIONS)
     consumer.start()
     return consumer
