@@ -235,31 +235,57 @@ def frontier(
         "frontier.csv"
     ),
     plot: Annotated[Path | None, typer.Option(help="Also draw the frontier to this PNG")] = None,
+    targets: Annotated[
+        str | None,
+        typer.Option(help="Sweep fill-rate targets instead of budgets, e.g. 0.9,0.95,0.98"),
+    ] = None,
 ) -> None:
-    """Inventory investment vs best fill rate and least expected cost, budget by budget."""
-    from stockwise.engine.policies.dataset import budget_frontier_for
+    """Inventory investment vs best fill rate and least expected cost, budget by budget
+    (or, with --targets, the least investment and cost for each fill-rate target)."""
+    from stockwise.engine.policies.dataset import budget_frontier_for, target_frontier_for
     from stockwise.engine.policies.frontier import plot_frontier
 
     dataset = load_or_exit(folder)
     try:
-        table = budget_frontier_for(dataset, points=points, scenarios=scenarios, seed=seed)
+        if targets is None:
+            table = budget_frontier_for(dataset, points=points, scenarios=scenarios, seed=seed)
+        else:
+            levels = _fractions(targets)
+            table = target_frontier_for(dataset, levels, scenarios=scenarios, seed=seed)
     except ValueError as err:
         err_console.print(f"[red]cannot trace the frontier:[/] {err}")
         raise typer.Exit(1) from err
     _write_table(table, out)
     view = Table(title=f"Efficient frontier → {out}")
-    for col in ("budget", "best fill rate", "least cost / period", "∂cost/∂budget"):
-        view.add_column(col, justify="right")
-    for row in table.itertuples():
-        view.add_row(
-            f"{row.budget:,.0f}",
-            f"{row.max_fill_rate:.2%}",
-            f"{row.min_expected_cost:,.0f}",
-            f"{row.cost_budget_shadow_price:.4f}",
-        )
+    if targets is None:
+        for col in ("budget", "best fill rate", "least cost / period", "∂cost/∂budget"):
+            view.add_column(col, justify="right")
+        for row in table.itertuples():
+            view.add_row(
+                f"{row.budget:,.0f}",
+                f"{row.max_fill_rate:.2%}",
+                f"{row.min_expected_cost:,.0f}",
+                f"{row.cost_budget_shadow_price:.4f}",
+            )
+    else:
+        for col in ("fill-rate target", "least investment", "least cost / period"):
+            view.add_column(col, justify="right")
+        for row in table.itertuples():
+            view.add_row(
+                f"{row.fill_rate_target:.2%}",
+                f"{row.min_investment:,.0f}",
+                f"{row.min_expected_cost:,.0f}",
+            )
     console.print(view)
     if plot is not None:
         console.print(f"plot written to {plot_frontier(table, plot)}")
+
+
+def _fractions(text: str) -> list[float]:
+    try:
+        return [float(part) for part in text.split(",") if part.strip()]
+    except ValueError as err:
+        raise ValueError(f"--targets must be numbers separated by commas, got {text!r}") from err
 
 
 def _write_table(table, out: Path) -> None:

@@ -19,7 +19,7 @@ from scipy import stats
 
 from stockwise.data import Dataset, ServiceKind
 from stockwise.engine.policies.eoq import eoq
-from stockwise.engine.policies.frontier import budget_frontier
+from stockwise.engine.policies.frontier import budget_frontier, target_frontier
 from stockwise.engine.policies.gsm import Stage, gsm_tree
 from stockwise.engine.policies.saa import SAAProblem, optimize_base_stock
 from stockwise.engine.policies.safety_stock import fill_rate_factors
@@ -315,6 +315,18 @@ def budget_frontier_for(
     dataset's stocked locations and items, without service floors."""
     problem = saa_problem(cell_data(dataset), scenarios, seed)
     return budget_frontier(problem, budgets, points=points)
+
+
+def target_frontier_for(
+    dataset: Dataset, targets: list[float], *, scenarios: int = 200, seed: int = 0
+) -> pd.DataFrame:
+    """For each fill-rate target (applied to every stocked location and item), the least
+    investment that meets it and the least expected cost (:func:`.frontier.target_frontier`)."""
+    bad = [t for t in targets if not 0 <= t < 1]
+    if bad:
+        raise ValueError(f"--targets must lie in [0, 1), got {bad}")
+    problem = saa_problem(cell_data(dataset), scenarios, seed)
+    return target_frontier(problem, sorted(targets))
 
 
 def _budgeted(cells: CellData, budget: float, scenarios: int, seed: int) -> PolicyPlan:

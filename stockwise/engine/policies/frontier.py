@@ -95,7 +95,9 @@ def target_frontier(problem: SAAProblem, targets: Sequence[float]) -> pd.DataFra
 
 
 def plot_frontier(table: pd.DataFrame, path: str | Path, *, currency: str = "") -> Path:
-    """Write a two-panel PNG of a :func:`budget_frontier` table (Agg backend)."""
+    """Write a two-panel PNG (Agg backend) of a :func:`budget_frontier` table (investment
+    vs best fill rate, vs least cost) or a :func:`target_frontier` table (target vs least
+    investment, vs least cost)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -103,16 +105,29 @@ def plot_frontier(table: pd.DataFrame, path: str | Path, *, currency: str = "") 
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
     unit = f" [{currency}]" if currency else ""
-    left.plot(table["investment_at_max_fill_rate"], 100 * table["max_fill_rate"], "o-")
-    left.set_xlabel(f"expected on-hand inventory value{unit}")
-    left.set_ylabel("best achievable fill rate [%]")
-    left.set_title("Investment vs service")
-    left.grid(alpha=0.3)
-    right.plot(table["investment_at_min_cost"], table["min_expected_cost"], "o-", color="C1")
-    right.set_xlabel(f"expected on-hand inventory value{unit}")
-    right.set_ylabel(f"expected holding + shortage cost per period{unit}")
-    right.set_title("Investment vs expected cost")
-    right.grid(alpha=0.3)
+    value = f"expected on-hand inventory value{unit}"
+    cost = f"expected holding + shortage cost per period{unit}"
+    if "fill_rate_target" in table:
+        target = 100 * table["fill_rate_target"]
+        left.plot(target, table["min_investment"], "o-")
+        left.set_xlabel("fill-rate target [%]")
+        left.set_ylabel(f"least {value}")
+        left.set_title("Service target vs investment")
+        right.plot(target, table["min_expected_cost"], "o-", color="C1")
+        right.set_xlabel("fill-rate target [%]")
+        right.set_ylabel(f"least {cost}")
+        right.set_title("Service target vs expected cost")
+    else:
+        left.plot(table["investment_at_max_fill_rate"], 100 * table["max_fill_rate"], "o-")
+        left.set_xlabel(value)
+        left.set_ylabel("best achievable fill rate [%]")
+        left.set_title("Investment vs service")
+        right.plot(table["investment_at_min_cost"], table["min_expected_cost"], "o-", color="C1")
+        right.set_xlabel(value)
+        right.set_ylabel(cost)
+        right.set_title("Investment vs expected cost")
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
     path = Path(path)
     fig.savefig(path, dpi=120)
     plt.close(fig)

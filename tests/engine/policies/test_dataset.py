@@ -167,3 +167,29 @@ def test_simulated_service_meets_the_targets(sample_dataset):
     result = simulate(free, [plan.policy], from_history(free, 60, 20, seed=5), warmup=25)
     summary = result.summary().set_index("metric")
     assert summary.loc["fill_rate", "ci_low"] >= 0.95
+
+
+def test_frontier_command_sweeps_targets(data_dir, tmp_path):
+    out = tmp_path / "targets.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "frontier",
+            str(data_dir),
+            "--targets",
+            "0.9,0.8,0.97",
+            "--scenarios",
+            "40",
+            "--out",
+            str(out),
+            "--plot",
+            str(tmp_path / "t.png"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert table["fill_rate_target"].tolist() == [0.8, 0.9, 0.97]
+    assert (np.diff(table["min_investment"]) > 0).all()
+    bad = CliRunner().invoke(app, ["frontier", str(data_dir), "--targets", "0.9,high"])
+    assert bad.exit_code == 1
+    assert "--targets must be numbers separated by commas" in " ".join(bad.output.split())
