@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi import Depends, HTTPException, Path, Request, Security, status
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from huey import Huey
 from sqlalchemy import Engine
@@ -40,6 +40,8 @@ def get_auth_cache(request: Request) -> AuthCache:
     return request.app.state.auth_cache
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="Row id")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuthCacheDep = Annotated[AuthCache, Depends(get_auth_cache)]
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -45,10 +45,10 @@ class PlanPublic(PlanBase):
 class PlanRequest(SQLModel):
     """What to plan: a stored dataset, the horizon, the scenarios and the solver settings."""
 
-    dataset_id: int = Field(ge=1, description="A dataset from POST /datasets")
+    dataset_id: int = Field(ge=1, le=2**31 - 1, description="A dataset from POST /datasets")
     horizon: int = Field(13, ge=1, le=156, description="[periods] planning horizon")
     scenarios: int = Field(50, ge=1, le=5000, description="Demand scenarios (SAA sample size)")
-    seed: int = Field(0, ge=0, description="Random seed of the scenarios")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed of the scenarios")
     shortage: Literal["backorder", "lost_sales"] = "backorder"
     integer: bool = Field(False, description="Case packs, MOQs, fixed order costs (a MIP)")
     budget: float | None = Field(

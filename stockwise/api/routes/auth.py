@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from stockwise.api import audit
 from stockwise.api.core.security import issue_token, verify_password
-from stockwise.api.deps import AuthCacheDep, SessionDep, SettingsDep, Viewer
+from stockwise.api.deps import AuthCacheDep, RowId, SessionDep, SettingsDep, Viewer
 from stockwise.api.models import ApiToken, ApiTokenCreate, ApiTokenPublic, User, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -74,7 +74,9 @@ def list_api_keys(who: Viewer, session: SessionDep) -> list[ApiToken]:
 
 
 @router.delete("/api-keys/{key_id}", status_code=204)
-def revoke_api_key(key_id: int, who: Viewer, session: SessionDep, auth_cache: AuthCacheDep) -> None:
+def revoke_api_key(
+    key_id: RowId, who: Viewer, session: SessionDep, auth_cache: AuthCacheDep
+) -> None:
     """Revoke one of the caller's API keys."""
     row = session.get(ApiToken, key_id)
     if row is None or row.user_id != who.id or row.kind != "api_key":

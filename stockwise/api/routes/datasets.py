@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from stockwise.api import audit
-from stockwise.api.deps import Analyst, SessionDep, Viewer
+from stockwise.api.deps import Analyst, RowId, SessionDep, Viewer
 from stockwise.api.models import DatasetPublic, DatasetRecord
 from stockwise.api.services import datasets
 from stockwise.api.storage import store_dataset
@@ -29,7 +29,7 @@ class DatasetJson(BaseModel):
 
 class SampleRequest(BaseModel):
     name: str = Field("sample", min_length=1, max_length=200)
-    seed: int = Field(0, ge=0, description="Same seed, same data")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Same seed, same data")
 
 
 @router.post("", response_model=DatasetPublic, status_code=201, responses=INVALID)
@@ -70,7 +70,7 @@ def list_datasets(who: Viewer, session: SessionDep) -> list[DatasetRecord]:
 
 
 @router.get("/{dataset_id}", response_model=DatasetPublic)
-def get_dataset(dataset_id: int, who: Viewer, session: SessionDep) -> DatasetRecord:
+def get_dataset(dataset_id: RowId, who: Viewer, session: SessionDep) -> DatasetRecord:
     record = session.get(DatasetRecord, dataset_id)
     if record is None:
         raise HTTPException(404, f"dataset_id: no dataset {dataset_id}")

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import col, select
 
 from stockwise.api import audit
-from stockwise.api.deps import Planner, SessionDep, SettingsDep, Viewer
+from stockwise.api.deps import MAX_ID, Planner, RowId, SessionDep, SettingsDep, Viewer
 from stockwise.api.models import (
     DatasetRecord,
     JobKind,
@@ -77,7 +77,7 @@ def create_plan(
 def list_plans(
     who: Viewer,
     session: SessionDep,
-    dataset_id: int | None = None,
+    dataset_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[PlanRecord]:
     query = select(PlanRecord).order_by(col(PlanRecord.id).desc()).limit(limit)
@@ -87,14 +87,14 @@ def list_plans(
 
 
 @router.get("/{plan_id}", response_model=PlanPublic)
-def get_plan(plan_id: int, who: Viewer, session: SessionDep) -> PlanRecord:
+def get_plan(plan_id: RowId, who: Viewer, session: SessionDep) -> PlanRecord:
     """Status, expected costs, the infeasibility report (``relaxations``) and summary."""
     return _plan(session, plan_id)
 
 
 @router.get("/{plan_id}/{table}", responses={200: {"content": {"text/csv": {}}}})
 def get_plan_table(
-    plan_id: int,
+    plan_id: RowId,
     table: PlanTable,
     who: Viewer,
     session: SessionDep,

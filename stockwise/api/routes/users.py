@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from stockwise.api import audit
 from stockwise.api.core.security import hash_password
-from stockwise.api.deps import Admin, AuthCacheDep, SessionDep
+from stockwise.api.deps import Admin, AuthCacheDep, RowId, SessionDep
 from stockwise.api.models import (
     AuditEvent,
     AuditEventPublic,
@@ -48,7 +48,7 @@ def create_user(body: UserCreate, who: Admin, session: SessionDep) -> User:
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(
-    user_id: int, body: UserUpdate, who: Admin, session: SessionDep, auth_cache: AuthCacheDep
+    user_id: RowId, body: UserUpdate, who: Admin, session: SessionDep, auth_cache: AuthCacheDep
 ) -> User:
     """Change a user's role, disable or enable them, or set a new password."""
     user = session.get(User, user_id)
