@@ -24,6 +24,7 @@ from stockwise.engine.policies.gsm import Stage, gsm_tree
 from stockwise.engine.policies.saa import SAAProblem, optimize_base_stock
 from stockwise.engine.policies.safety_stock import fill_rate_factors
 from stockwise.engine.policy import RQ, SS, BaseStock, Policy
+from stockwise.scenarios import ScenarioSet
 
 DEFAULT_SERVICE = 0.95
 
@@ -159,26 +160,32 @@ def plan_policy(
     budget: float | None = None,
     scenarios: int = 200,
     seed: int = 0,
+    scenario_set: ScenarioSet | None = None,
 ) -> PolicyPlan:
     """Reorder points, order-up-to levels and safety stocks per location and item.
 
     kind : ``base-stock`` (closed-form safety stock with lead-time variability; with a
-        ``budget``, the SAA model of :mod:`.saa` over bootstrapped lead-time demand),
+        ``budget`` or a ``scenario_set``, the SAA model of :mod:`.saa` over lead-time
+        demand scenarios: bootstrapped history, or the scenario set's futures),
         ``ss`` (s = reorder point, S = s + EOQ), ``rq`` (r = reorder point, Q = EOQ), ``gsm``
         (guaranteed-service safety-stock placement per item, Graves–Willems)
     budget : cap on expected on-hand inventory value [currency] (``base-stock`` only)
     scenarios, seed : bootstrap sample size and seed for the budgeted model
+    scenario_set : futures of demand per (item, store) and lead times per lane, e.g. drawn
+        from a forecast's sample paths; see :func:`saa_problem_from_scenarios`
     """
     kind = _choice(Kind, kind, "--kind")
     if service_kind is not None:
         service_kind = _choice(ServiceKind, service_kind, "--service-kind")
-    if budget is not None and kind is not Kind.BASE_STOCK:
+    if (budget is not None or scenario_set is not None) and kind is not Kind.BASE_STOCK:
         raise ValueError("--budget applies to --kind base-stock (the budgeted SAA model)")
     cells = cell_data(dataset, service_level=service_level, service_kind=service_kind)
     if kind is Kind.GSM:
         return _gsm(dataset, cells)
-    if kind is Kind.BASE_STOCK and budget is not None:
-        return _budgeted(cells, budget, scenarios, seed)
+    if scenario_set is not None:
+        return _budgeted(cells, budget, saa_problem_from_scenarios(cells, scenario_set))
+    if budget is not None:
+        return _budgeted(cells, budget, saa_problem(cells, scenarios, seed))
     return _closed_form(cells, kind)
 
 
@@ -329,9 +336,66 @@ def target_frontier_for(
     return target_frontier(problem, sorted(targets))
 
 
-def _budgeted(cells: CellData, budget: float, scenarios: int, seed: int) -> PolicyPlan:
+def saa_problem_from_scenarios(cells: CellData, scenario_set: ScenarioSet) -> SAAProblem:
+    """The budgeted base-stock problem with one scenario per future of ``scenario_set``:
+    its demand summed over the lead time of an order placed now on the primary lane (the
+    set's draw, else the lane's mean, rounded) plus one review period. An upstream
+    location sums the demand of the locations it supplies, future by future. Expected
+    demand per period is the set's weighted mean."""
+    li = {name: i for i, name in enumerate(cells.locations)}
+    ii = {name: j for j, name in enumerate(cells.items)}
+    n_loc, n_item = cells.stocked.shape
+    count, horizon = scenario_set.n_scenarios, scenario_set.horizon
+    futures = np.zeros((n_loc, n_item, count, horizon))
+    for row, (item, loc) in enumerate(scenario_set.keys):
+        if item in ii and loc in li:
+            futures[li[loc], ii[item]] += scenario_set.demand[:, row, :]
+    for name in _downstream_first(cells):
+        supplier = cells.supplier[li[name]]
+        if supplier is not None:
+            futures[li[supplier]] += futures[li[name]]
+    lead = np.rint(np.broadcast_to(cells.lead_time_mean[:, 0], (count, n_loc))).astype(np.int64)
+    lane_row = {key: j for j, key in enumerate(scenario_set.lanes)}
+    for name in cells.locations:
+        supplier = cells.supplier[li[name]]
+        j = lane_row.get((supplier, name))
+        if j is not None and scenario_set.lead_times is not None:
+            lead[:, li[name]] = scenario_set.lead_times[:, j, 0]
     a, b = np.nonzero(cells.stocked)
-    problem = saa_problem(cells, scenarios, seed)
+    needed = lead[:, np.unique(a)].max(axis=0, initial=0) + 1
+    if needed.size and needed.max() > horizon:
+        loc = cells.locations[np.unique(a)[int(np.argmax(needed))]]
+        raise ValueError(
+            f"the scenarios cover {horizon} periods; lead time + review at {loc} needs "
+            f"{needed.max()} (draw scenarios over a longer horizon)"
+        )
+    cover = np.arange(horizon)[None, None, :] <= lead[:, :, None]  # scenario x loc x period
+    demand = np.einsum("lisp,slp->lis", futures, cover)
+    mean = (futures.mean(axis=3) @ scenario_set.weights)[a, b]
+    return SAAProblem(
+        demand[a, b],
+        cells.holding_cost[a, b],
+        cells.stockout_cost[a, b],
+        cells.unit_cost[a, b],
+        mean,
+        weights=scenario_set.weights,
+        names=tuple(f"{cells.items[j]} at {cells.locations[i]}" for i, j in zip(a, b, strict=True)),
+    )
+
+
+def _downstream_first(cells: CellData) -> list[str]:
+    depth = {}
+    for name in cells.locations:
+        hops, at = 0, name
+        while cells.supplier[cells.locations.index(at)] is not None:
+            at = cells.supplier[cells.locations.index(at)]
+            hops += 1
+        depth[name] = hops
+    return sorted(cells.locations, key=lambda n: -depth[n])
+
+
+def _budgeted(cells: CellData, budget: float | None, problem: SAAProblem) -> PolicyPlan:
+    a, b = np.nonzero(cells.stocked)
     demand = problem.demand
     kinds = cells.service_kind[a, b]
     targets = cells.service_target[a, b]
@@ -342,8 +406,9 @@ def _budgeted(cells: CellData, budget: float, scenarios: int, seed: int) -> Poli
     result = optimize_base_stock(problem, budget=budget, fill_rate=fill, floor=floor)
     level = np.full(cells.stocked.shape, np.nan)
     level[a, b] = result.base_stock
-    expected = cells.demand_mean * (cells.lead_time_mean + 1)
+    expected = _spread(cells, problem.mean_demand) * (cells.lead_time_mean + 1)
     columns = {
+        "demand_mean": _spread(cells, problem.mean_demand),
         "safety_stock": level - expected,
         "order_up_to": level,
         "expected_fill_rate": _spread(cells, result.fill_rate),
@@ -353,7 +418,7 @@ def _budgeted(cells: CellData, budget: float, scenarios: int, seed: int) -> Poli
         "budget": budget,
         "investment": result.investment,
         "expected_cost": result.expected_cost,
-        "aggregate_fill_rate": result.aggregate_fill_rate,
+        "aggregate_fill_rate": float(result.aggregate_fill_rate),
         "budget_shadow_price": result.budget_shadow_price,
     }
     return PolicyPlan(_frame(cells, columns), BaseStock(order_up_to=level), extra)

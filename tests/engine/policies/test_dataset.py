@@ -193,3 +193,34 @@ def test_frontier_command_sweeps_targets(data_dir, tmp_path):
     bad = CliRunner().invoke(app, ["frontier", str(data_dir), "--targets", "0.9,high"])
     assert bad.exit_code == 1
     assert "--targets must be numbers separated by commas" in " ".join(bad.output.split())
+
+
+def test_levels_from_a_scenario_set_by_hand(sample_dataset):
+    # every store sells exactly 5 units a period and lead times are their lane means:
+    # a store (lead time 1) needs 5 x 2 units, a DC (lead time 3, 6 stores) 30 x 4
+    from stockwise.scenarios import ScenarioSet
+
+    keys = tuple(sample_dataset.demand.series_keys)
+    lanes = tuple(lane.key for lane in sample_dataset.lanes)
+    lead = np.array([round(lane.lead_time_mean) for lane in sample_dataset.lanes])
+    futures = ScenarioSet(
+        keys=keys,
+        demand=np.full((4, len(keys), 6), 5.0),
+        weights=np.full(4, 0.25),
+        lanes=lanes,
+        lead_times=np.broadcast_to(lead[None, :, None], (4, len(lanes), 6)).copy(),
+    )
+    plan = plan_policy(
+        sample_dataset,
+        "base-stock",
+        scenario_set=futures,
+        service_level=0.9,
+        service_kind="cycle_service",
+    )
+    table = plan.table.set_index(["location", "item"])
+    assert table.loc[("ST05", "SKU011"), "order_up_to"] == pytest.approx(10.0)
+    assert table.loc[("DC-NORTH", "SKU011"), "order_up_to"] == pytest.approx(120.0)
+    assert table.loc[("DC-NORTH", "SKU011"), "demand_mean"] == pytest.approx(30.0)
+    short = ScenarioSet(keys=keys, demand=np.ones((2, len(keys), 3)), weights=np.full(2, 0.5))
+    with pytest.raises(ValueError, match="the scenarios cover 3 periods; lead time \\+ review"):
+        plan_policy(sample_dataset, "base-stock", scenario_set=short)
