@@ -37,7 +37,7 @@ def save_forecast(result: ForecastResult, path: Path) -> Path:
             path,
             paths=result.paths,
             keys=np.array(result.keys, dtype=str).reshape(-1, 2),
-            periods=np.asarray(result.periods.astype(str)),
+            periods=np.asarray(result.periods.astype(str), dtype=str),
             period_kind=np.array("datetime" if _is_dates(result.periods) else "int"),
             models=np.array(json.dumps(result.models.to_dict("records"))),
         )

@@ -58,8 +58,7 @@ class Panel:
         """Labels of the ``horizon`` periods after the history."""
         last = self.periods[-1]
         if isinstance(self.periods, pd.DatetimeIndex):
-            freq = self.periods.freq or pd.infer_freq(self.periods)
-            return pd.date_range(last, periods=horizon + 1, freq=freq)[1:]
+            return pd.date_range(last, periods=horizon + 1, freq=self.periods.freq)[1:]
         return pd.Index(np.arange(last + 1, last + 1 + horizon))
 
 
@@ -83,9 +82,12 @@ def season_length_for(periods: pd.Index) -> int:
 def _grid(observed: pd.Index) -> pd.Index:
     if pd.api.types.is_datetime64_any_dtype(observed):
         observed = pd.DatetimeIndex(observed)
-        if len(observed) < 3:
-            return pd.DatetimeIndex(observed, freq=None)
-        freq = pd.infer_freq(observed)
+        if len(observed) < 2:
+            raise ForecastInputError(
+                f"dated demand has a single period ({observed[0]:%Y-%m-%d}): the period length "
+                "cannot be inferred; give at least two periods, or integer periods"
+            )
+        freq = pd.infer_freq(observed) if len(observed) >= 3 else None
         if freq is None:
             step = pd.Series(observed).diff().min()
             days = step / pd.Timedelta(days=1)
