@@ -95,9 +95,11 @@ def step_data(state: DemoState) -> None:
 
 
 def step_policies(state: DemoState) -> None:
-    """Safety stocks and order-up-to levels for every location and item (closed form, with
-    the data's service targets), guaranteed-service placement, and the budget frontier;
-    stores the base-stock policy in ``state.results["base_stock_policy"]``."""
+    """Safety stocks and order-up-to levels for every location and item: closed form (the
+    data's service targets), SAA over the forecast's futures (the least stock meeting the
+    targets) when the forecast step ran,
+    guaranteed-service placement, and the budget frontier. Stores the optimized base-stock
+    policy in ``state.results["base_stock_policy"]`` (the SAA one when a forecast exists)."""
     from stockwise.engine.policies.dataset import budget_frontier_for, plan_policy
     from stockwise.engine.policies.frontier import plot_frontier
 
@@ -106,20 +108,34 @@ def step_policies(state: DemoState) -> None:
     con.rule("[bold]Policies: safety stock, placement, frontier")
     dataset = state.dataset
     unit_cost = {item.item: item.unit_cost for item in dataset.items}
-    base = plan_policy(dataset, "base-stock")
-    gsm = plan_policy(dataset, "gsm")
+    plans = {
+        "closed form (history)": plan_policy(dataset, "base-stock"),
+        "guaranteed service (GSM)": plan_policy(dataset, "gsm"),
+    }
+    if "forecast" in state.results:
+        from stockwise.scenarios import from_forecast
+
+        futures = from_forecast(
+            state.results["forecast"], 200, seed=state.seed, lanes=dataset.lanes
+        )
+        plans["SAA (forecast futures)"] = plan_policy(
+            dataset, "base-stock", scenario_set=futures, least_stock=True
+        )
     out = state.out_dir / "policies"
     out.mkdir(parents=True, exist_ok=True)
-    base.table.to_csv(out / "base_stock.csv", index=False)
-    gsm.table.to_csv(out / "gsm.csv", index=False)
+    for name, plan in plans.items():
+        slug = name.split(" (")[0].replace(" ", "_")
+        plan.table.to_csv(out / f"{slug}.csv", index=False)
     view = Table(title="Safety-stock value by echelon (service targets from the data)")
-    for col in ("echelon", "cells", "base-stock: each location", "guaranteed service (GSM)"):
-        view.add_column(col, justify="right" if col != "echelon" else "left")
+    view.add_column("echelon")
+    view.add_column("cells", justify="right")
+    for name in plans:
+        view.add_column(name, justify="right")
     kinds = {loc.location: loc.kind.value for loc in dataset.locations}
     for kind in ("dc", "store"):
-        rows = [t[t["location"].map(kinds) == kind] for t in (base.table, gsm.table)]
+        rows = [p.table[p.table["location"].map(kinds) == kind] for p in plans.values()]
         values = [(r["safety_stock"] * r["item"].map(unit_cost)).sum() for r in rows]
-        view.add_row(kind, str(len(rows[0])), f"{values[0]:,.0f}", f"{values[1]:,.0f}")
+        view.add_row(kind, str(len(rows[0])), *(f"{v:,.0f}" for v in values))
     con.print(view)
     frontier = budget_frontier_for(dataset, points=6, scenarios=100, seed=state.seed)
     frontier.to_csv(out / "frontier.csv", index=False)
@@ -136,8 +152,9 @@ def step_policies(state: DemoState) -> None:
         )
     con.print(table)
     con.print(f"tables and frontier plot written to {out}")
-    state.results["base_stock_policy"] = base.policy
-    state.results["gsm_policy"] = gsm.policy
+    best = plans.get("SAA (forecast futures)", plans["closed form (history)"])
+    state.results["base_stock_policy"] = best.policy
+    state.results["gsm_policy"] = plans["guaranteed service (GSM)"].policy
 
 
 def step_forecast(state: DemoState) -> None:

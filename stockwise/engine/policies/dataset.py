@@ -21,7 +21,7 @@ from stockwise.data import Dataset, ServiceKind
 from stockwise.engine.policies.eoq import eoq
 from stockwise.engine.policies.frontier import budget_frontier, target_frontier
 from stockwise.engine.policies.gsm import Stage, gsm_tree
-from stockwise.engine.policies.saa import SAAProblem, optimize_base_stock
+from stockwise.engine.policies.saa import SAAProblem, minimum_budget, optimize_base_stock
 from stockwise.engine.policies.safety_stock import fill_rate_factors
 from stockwise.engine.policy import RQ, SS, BaseStock, Policy
 from stockwise.scenarios import ScenarioSet
@@ -161,6 +161,7 @@ def plan_policy(
     scenarios: int = 200,
     seed: int = 0,
     scenario_set: ScenarioSet | None = None,
+    least_stock: bool = False,
 ) -> PolicyPlan:
     """Reorder points, order-up-to levels and safety stocks per location and item.
 
@@ -173,6 +174,9 @@ def plan_policy(
     scenarios, seed : bootstrap sample size and seed for the budgeted model
     scenario_set : futures of demand per (item, store) and lead times per lane, e.g. drawn
         from a forecast's sample paths; see :func:`saa_problem_from_scenarios`
+    least_stock : with ``scenario_set``: the least expected on-hand stock that meets every
+        service target (levels at the targets) instead of the least expected holding +
+        shortage cost subject to them (levels at or above the targets)
     """
     kind = _choice(Kind, kind, "--kind")
     if service_kind is not None:
@@ -183,7 +187,8 @@ def plan_policy(
     if kind is Kind.GSM:
         return _gsm(dataset, cells)
     if scenario_set is not None:
-        return _budgeted(cells, budget, saa_problem_from_scenarios(cells, scenario_set))
+        problem = saa_problem_from_scenarios(cells, scenario_set)
+        return _budgeted(cells, budget, problem, least_stock)
     if budget is not None:
         return _budgeted(cells, budget, saa_problem(cells, scenarios, seed))
     return _closed_form(cells, kind)
@@ -394,7 +399,9 @@ def _downstream_first(cells: CellData) -> list[str]:
     return sorted(cells.locations, key=lambda n: -depth[n])
 
 
-def _budgeted(cells: CellData, budget: float | None, problem: SAAProblem) -> PolicyPlan:
+def _budgeted(
+    cells: CellData, budget: float | None, problem: SAAProblem, least_stock: bool = False
+) -> PolicyPlan:
     a, b = np.nonzero(cells.stocked)
     demand = problem.demand
     kinds = cells.service_kind[a, b]
@@ -403,6 +410,8 @@ def _budgeted(cells: CellData, budget: float | None, problem: SAAProblem) -> Pol
     floor = np.zeros(a.size)
     for row in np.flatnonzero(kinds == ServiceKind.CYCLE_SERVICE):
         floor[row] = np.quantile(demand[row], targets[row], method="inverted_cdf")
+    if least_stock:  # the least stock that meets every target, whatever it costs
+        budget = minimum_budget(problem, fill, floor)
     result = optimize_base_stock(problem, budget=budget, fill_rate=fill, floor=floor)
     level = np.full(cells.stocked.shape, np.nan)
     level[a, b] = result.base_stock

@@ -224,3 +224,28 @@ def test_levels_from_a_scenario_set_by_hand(sample_dataset):
     short = ScenarioSet(keys=keys, demand=np.ones((2, len(keys), 3)), weights=np.full(2, 0.5))
     with pytest.raises(ValueError, match="the scenarios cover 3 periods; lead time \\+ review"):
         plan_policy(sample_dataset, "base-stock", scenario_set=short)
+
+
+def test_least_stock_sits_exactly_on_the_fill_rate_targets(sample_dataset):
+    from stockwise.scenarios import from_history
+
+    futures = from_history(sample_dataset, 8, 60, seed=2)
+    plan = plan_policy(
+        sample_dataset,
+        "base-stock",
+        scenario_set=futures,
+        least_stock=True,
+        service_level=0.9,
+        service_kind="fill_rate",
+    )
+    cost_optimal = plan_policy(
+        sample_dataset,
+        "base-stock",
+        scenario_set=futures,
+        service_level=0.9,
+        service_kind="fill_rate",
+    )
+    stocked = plan.table["demand_mean"] > 0.5
+    np.testing.assert_allclose(plan.table.loc[stocked, "expected_fill_rate"], 0.9, atol=1e-7)
+    assert (cost_optimal.table["order_up_to"] >= plan.table["order_up_to"] - 1e-9).all()
+    assert cost_optimal.extra["expected_cost"] <= plan.extra["expected_cost"]
