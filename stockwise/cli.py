@@ -183,6 +183,18 @@ def policy(
     ] = None,
     scenarios: Annotated[int, typer.Option(help="Demand scenarios for --budget")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed for --budget")] = 0,
+    forecast_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--forecast",
+            help="Sample paths (.npz from `stockwise forecast`): base-stock levels by SAA "
+            "over futures drawn from them instead of history",
+        ),
+    ] = None,
+    least_stock: Annotated[
+        bool,
+        typer.Option(help="With --forecast: the least stock meeting the targets, not least cost"),
+    ] = False,
     out: Annotated[Path, typer.Option(help="Where to write the table (.csv or .parquet)")] = Path(
         "policy.csv"
     ),
@@ -192,6 +204,14 @@ def policy(
 
     dataset = load_or_exit(folder)
     try:
+        futures = None
+        if forecast_file is not None:
+            from stockwise.forecasting.io import load_forecast
+            from stockwise.scenarios import from_forecast
+
+            futures = from_forecast(
+                load_forecast(forecast_file), scenarios, seed=seed, lanes=dataset.lanes
+            )
         plan = plan_policy(
             dataset,
             kind,
@@ -200,8 +220,10 @@ def policy(
             budget=budget,
             scenarios=scenarios,
             seed=seed,
+            scenario_set=futures,
+            least_stock=least_stock,
         )
-    except ValueError as err:
+    except (ValueError, OSError) as err:
         err_console.print(f"[red]cannot compute the policy:[/] {err}", markup=True)
         raise typer.Exit(1) from err
     _write_table(plan.table, out)

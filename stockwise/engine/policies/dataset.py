@@ -182,7 +182,7 @@ def plan_policy(
     if service_kind is not None:
         service_kind = _choice(ServiceKind, service_kind, "--service-kind")
     if (budget is not None or scenario_set is not None) and kind is not Kind.BASE_STOCK:
-        raise ValueError("--budget applies to --kind base-stock (the budgeted SAA model)")
+        raise ValueError("--budget and --forecast apply to --kind base-stock (the SAA model)")
     cells = cell_data(dataset, service_level=service_level, service_kind=service_kind)
     if kind is Kind.GSM:
         return _gsm(dataset, cells)

@@ -113,7 +113,11 @@ def test_policy_command_writes_the_table(data_dir, tmp_path):
     [
         (["--kind", "sS"], "--kind must be one of base-stock | ss | rq | gsm"),
         (["--service-level", "1.2"], "--service-level must lie strictly between 0 and 1"),
-        (["--kind", "gsm", "--budget", "100"], "--budget applies to --kind base-stock"),
+        (
+            ["--kind", "gsm", "--budget", "100"],
+            "--budget and --forecast apply to --kind base-stock",
+        ),
+        (["--forecast", "nowhere.npz"], "No such file or directory"),
         (["--budget", "10"], "the service targets need an expected on-hand inventory value"),
     ],
 )
@@ -249,3 +253,39 @@ def test_least_stock_sits_exactly_on_the_fill_rate_targets(sample_dataset):
     np.testing.assert_allclose(plan.table.loc[stocked, "expected_fill_rate"], 0.9, atol=1e-7)
     assert (cost_optimal.table["order_up_to"] >= plan.table["order_up_to"] - 1e-9).all()
     assert cost_optimal.extra["expected_cost"] <= plan.extra["expected_cost"]
+
+
+def test_policy_command_from_forecast_paths(sample_dataset, data_dir, tmp_path):
+    from stockwise.forecasting import ForecastResult
+    from stockwise.forecasting.io import save_forecast
+
+    keys = tuple(sample_dataset.demand.series_keys)
+    paths = np.random.default_rng(0).poisson(4.0, size=(len(keys), 50, 8)).astype(float)
+    saved = save_forecast(
+        ForecastResult(
+            keys, paths, pd.RangeIndex(8), pd.DataFrame({"model": ["test"] * len(keys)})
+        ),
+        tmp_path / "fc.npz",
+    )
+    out = tmp_path / "levels.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "policy",
+            str(data_dir),
+            "--forecast",
+            str(saved),
+            "--least-stock",
+            "--service-level",
+            "0.9",
+            "--service-kind",
+            "cycle_service",
+            "--scenarios",
+            "50",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out).set_index(["location", "item"])
+    assert table.loc[("ST01", "SKU001"), "demand_mean"] == pytest.approx(paths[0].mean())
