@@ -1,6 +1,12 @@
 """Scenario sets drawn from forecasts, scenario reduction, what-if specifications."""
 
-from stockwise.scenarios.build import Outage, draw_lead_times, from_distribution, from_forecast
+from stockwise.scenarios.build import (
+    Outage,
+    draw_lead_times,
+    from_distribution,
+    from_forecast,
+    from_history,
+)
 from stockwise.scenarios.reduction import fast_forward_selection, reduce_scenarios
 from stockwise.scenarios.scenario_set import ScenarioSet
 from stockwise.scenarios.whatif import (
@@ -21,6 +27,7 @@ __all__ = [
     "fast_forward_selection",
     "from_distribution",
     "from_forecast",
+    "from_history",
     "load_whatif",
     "parse_whatif",
     "reduce_scenarios",

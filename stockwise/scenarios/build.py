@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stockwise.data import Lane
+from stockwise.data import Dataset, Lane
 from stockwise.scenarios.scenario_set import LaneKey, ScenarioSet, SeriesKey
 
 if TYPE_CHECKING:
@@ -180,3 +180,38 @@ def from_distribution(
             p = mean / var
             demand[s] = g.negative_binomial(mean * p / (1 - p), p)
     return _assemble(keys, demand, lanes, rngs, outages, lead_times, seed)
+
+
+def from_history(
+    dataset: Dataset,
+    periods: int,
+    n_scenarios: int,
+    seed: int,
+    *,
+    window: int = 52,
+    outages: Sequence[Outage] = (),
+    lead_times: bool = True,
+) -> ScenarioSet:
+    """Futures without a forecast: each series' mean and spread over its last ``window``
+    periods, drawn negative binomial (Poisson where the history is not over-dispersed),
+    with lead times drawn for every lane of ``dataset``.
+
+    >>> from stockwise.data.sample import generate
+    >>> from_history(generate(0), 6, 10, seed=0).demand.shape
+    (10, 480, 6)
+    """
+    keys, _, history = dataset.demand.to_matrix()
+    recent = history[:, -window:]
+    mean = np.repeat(recent.mean(axis=1, keepdims=True), periods, axis=1)
+    sd = np.repeat(recent.std(axis=1, ddof=1, keepdims=True), periods, axis=1)
+    return from_distribution(
+        keys,
+        mean,
+        n_scenarios,
+        seed,
+        sd=np.nan_to_num(sd),
+        distribution="negative_binomial",
+        lanes=dataset.lanes,
+        outages=outages,
+        lead_times=lead_times,
+    )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from stockwise.data import Dataset
+from stockwise.data import Constraints, Dataset
 from stockwise.engine.policy import FollowPlan
 from stockwise.scenarios import ScenarioSet
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 class PlanState:
     """One replication's state at the start of period ``t`` (before that period's arrivals).
 
+    lost_sales : whether the simulation loses unmet demand (the plan must assume the same)
     on_hand, backorders : [units] ``N x I`` (network order)
     owed : [units] ``L x I`` ordered on each lane and not shipped yet
     arriving : [units] ``N x I x W`` in transit, arriving at the start of ``t + d``
@@ -33,18 +34,20 @@ class PlanState:
 
     t: int
     network: SimNetwork
+    lost_sales: bool
     on_hand: np.ndarray
     backorders: np.ndarray
     owed: np.ndarray
     arriving: np.ndarray
 
     @classmethod
-    def of(cls, net: SimNetwork, state, r: int, t: int) -> PlanState:
+    def of(cls, net: SimNetwork, state, r: int, t: int, lost_sales: bool) -> PlanState:
         width = state.pipe.shape[1]
         order = [(t + d) % width for d in range(width)]
         return cls(
             t=t,
             network=net,
+            lost_sales=lost_sales,
             on_hand=state.on_hand[r].copy(),
             backorders=state.backlog[r].copy(),
             owed=state.owed[r].copy(),
@@ -66,6 +69,13 @@ class OptimizerReplanner:
     scenarios : planning scenarios covering the simulated periods plus the horizon, drawn
         independently of the simulated ones (the planner must not see the future)
     solver, time_limit : [s] passed to ``plan_orders``
+    service_targets : keep the dataset's service-level targets in each re-plan (slow: a
+        cycle-service target is a MIP, and early periods may be unable to meet them);
+        by default only the budgets are kept and shortage penalties drive service
+
+    When every item has a price the plan maximises profit: a unit still owed at the end of
+    the look-ahead forfeits its price, which stops the rolling plan from pushing purchases
+    past its horizon (a pure cost objective under-buys there: not buying is free).
 
     Units owed but not yet shipped are handed to the optimizer as if shipped now: they
     leave the upstream on-hand stock and arrive after the lane's mean lead time.
@@ -75,12 +85,13 @@ class OptimizerReplanner:
     scenarios: ScenarioSet
     solver: str = "highs"
     time_limit: float = 30.0
+    service_targets: bool = False
     failures: int = 0
 
     def __post_init__(self) -> None:
         self._templates: dict[tuple[int, int], object] = {}
 
-    def _template(self, t: int, policy: FollowPlan):
+    def _template(self, t: int, policy: FollowPlan, lost_sales: bool):
         from stockwise.engine.planning import build_problem
 
         horizon = min(policy.horizon, self.scenarios.horizon - t)
@@ -88,7 +99,7 @@ class OptimizerReplanner:
             raise ValueError(
                 f"planning scenarios cover {self.scenarios.horizon} periods; period {t} is beyond"
             )
-        key = (t, horizon)
+        key = (t, horizon, lost_sales)
         if key not in self._templates:
             sc, n = self.scenarios, min(policy.n_scenarios, self.scenarios.n_scenarios)
             window = slice(t, t + horizon)
@@ -100,14 +111,25 @@ class OptimizerReplanner:
                 lead_times=None if sc.lead_times is None else sc.lead_times[:n, :, window],
                 lane_up=None if sc.lane_up is None else sc.lane_up[:n, :, window],
             )
-            self._templates[key] = build_problem(self.dataset, sliced, horizon)
+            constraints = self.dataset.constraints
+            if not self.service_targets:
+                constraints = Constraints(budgets=constraints.budgets)
+            priced = all(it.price is not None for it in self.dataset.items)
+            self._templates[key] = build_problem(
+                self.dataset,
+                sliced,
+                horizon,
+                constraints=constraints,
+                objective="profit" if priced else "cost",
+                shortage="lost_sales" if lost_sales else "backorder",
+            )
         return self._templates[key]
 
     def __call__(self, state: PlanState, policy: FollowPlan) -> np.ndarray:
         from stockwise.engine.planning import plan_orders
         from stockwise.solvers import SolveOptions
 
-        problem = self._template(state.t, policy)
+        problem = self._template(state.t, policy, state.lost_sales)
         net = state.network
         horizon, n_items = problem.horizon, net.n_items
         on_hand = state.on_hand.copy()

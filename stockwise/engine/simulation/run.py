@@ -223,7 +223,7 @@ def simulate(
                 t1 = min(t0 + policy.replan_every, horizon)
                 p0 = time.perf_counter()
                 for r in range(reps):
-                    q = replanner(PlanState.of(net, state, r, t0), policy)
+                    q = replanner(PlanState.of(net, state, r, t0, bool(lost_sales)), policy)
                     span = min(q.shape[2], horizon - t0)
                     plan[r, t0 : t0 + span] = q[:, :, :span].transpose(2, 0, 1)
                     plans += 1

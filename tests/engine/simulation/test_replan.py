@@ -60,3 +60,51 @@ def test_replanning_prebuilds_stock_before_a_known_outage():
     reps = res.per_replication(policy.name)
     np.testing.assert_allclose(reps["shortage"], 0.0, atol=1e-6)
     assert (reps["holding"] > 20.0 + 1.0).all()  # it had to hold stock through the outage
+
+
+@pytest.mark.parametrize("lost", [False, True])
+def test_open_loop_plan_reproduces_the_optimizers_in_sample_costs(lost):
+    # Simulating the plan (never re-planned) on the very scenarios it was optimized on must
+    # give the optimizer's own expected costs: two independent codes, one set of books.
+    from stockwise.data import Constraints, Lane, Location, LocationKind
+    from stockwise.engine.planning import build_problem, plan_orders
+
+    base = serial([2], n_items=2, holding_rate=0.3, penalty=4.0, fixed_cost=5.0)
+    ds = dataclasses.replace(
+        base,
+        locations=(
+            Location("SUPPLIER", LocationKind.SUPPLIER),
+            Location("DC", LocationKind.DC),
+            Location("A", LocationKind.STORE),
+            Location("B", LocationKind.STORE),
+        ),
+        lanes=(
+            Lane("SUPPLIER", "DC", 2.0, 0.0, 0.2, 5.0),
+            Lane("DC", "A", 1.0, 0.0, 0.1, 1.0),
+            Lane("DC", "B", 1.0, 0.0, 0.1, 1.0),
+        ),
+        inventory=InventoryState(
+            tuple(StockPosition(f"I{i}", loc, 12.0) for i in range(2) for loc in ("DC", "A", "B"))
+        ),
+    )
+    keys = [(f"I{i}", s) for i in range(2) for s in ("A", "B")]
+    periods = 8
+    sc = from_distribution(keys, np.full((4, periods), 5.0), 6, seed=3, lanes=ds.lanes)
+    problem = build_problem(
+        ds, sc, periods, constraints=Constraints(), shortage="lost_sales" if lost else "backorder"
+    )
+    plan = plan_orders(problem)
+    assert plan.has_plan
+
+    class Fixed:
+        def __call__(self, state, policy):
+            return plan.quantities
+
+    policy = FollowPlan(replan_every=periods, horizon=periods)
+    res = simulate(ds, [policy], sc, replanner=Fixed(), lost_sales=lost)
+    mean = res.per_replication("plan + re-plan").mean()
+    assert mean["holding"] == pytest.approx(plan.costs["holding"], rel=1e-6, abs=1e-6)
+    assert mean["shortage"] == pytest.approx(plan.costs["shortage penalty"], rel=1e-6, abs=1e-6)
+    assert mean["purchase"] == pytest.approx(plan.costs["purchase"], rel=1e-6)
+    assert mean["transport"] == pytest.approx(plan.costs["transport"], rel=1e-6)
+    assert mean["ordering"] == pytest.approx(plan.costs["fixed ordering"], rel=1e-6)
