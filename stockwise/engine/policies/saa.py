@@ -36,13 +36,7 @@ from enum import StrEnum
 import numpy as np
 import scipy.sparse as sp
 
-from stockwise.solvers import (
-    LinearModel,
-    SolveOptions,
-    SolverError,
-    TerminationCondition,
-    solve,
-)
+from stockwise.solvers import LinearModel, SolveOptions, TerminationCondition, solve
 
 TIE_BREAK = 1e-9  # holding weight in the shortage objective, so surplus stock is never kept
 
@@ -404,14 +398,3 @@ def _report(problem, level, budget_price, service_price, elapsed) -> SAAResult:
         service_shadow_price=service_price,
         solve_seconds=elapsed,
     )
-
-
-__all__ = [
-    "Objective",
-    "SAAProblem",
-    "SAAResult",
-    "SolverError",
-    "TargetsUnreachable",
-    "minimum_budget",
-    "optimize_base_stock",
-]

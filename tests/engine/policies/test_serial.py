@@ -211,3 +211,12 @@ def test_bad_input_names_the_parameter():
         serial_base_stock([1.0], [1.0], -5.0, stats.norm(5, 1))
     with pytest.raises(ValueError, match="fractional lead time"):
         serial_base_stock([1.0], [1.5], 5.0, np.array([0.5, 0.5]))
+
+
+def test_a_pmf_array_gives_the_same_optimum_as_the_distribution():
+    pmf = stats.poisson(3.0).pmf(np.arange(40))
+    pmf /= pmf.sum()
+    from_array = serial_base_stock([1.0, 2.0], [2, 1], 15.0, pmf)
+    from_dist = serial_base_stock([1.0, 2.0], [2, 1], 15.0, stats.poisson(3.0))
+    np.testing.assert_array_equal(from_array.echelon_base_stock, from_dist.echelon_base_stock)
+    assert from_array.expected_cost == pytest.approx(from_dist.expected_cost, rel=1e-9)
