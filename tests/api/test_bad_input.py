@@ -74,7 +74,7 @@ def test_oversized_upload_is_413_with_the_limit(client):
         ({"solver": "cplex"}, "solver"),
     ],
 )
-def test_impossible_parameters_name_the_field(analyst, change, field):
+def test_impossible_parameters_name_the_field(client, change, field):
     detail = _detail(client.post("/plans", json={"dataset_id": 1, **change}), 422)
     assert [d["loc"] for d in detail] == [["body", field]]
 
