@@ -14,7 +14,8 @@ Public API (stable; the simulator's re-planning policy and the HTTP API call it)
 
 ``build_problem`` options: ``constraints`` (budgets and service targets instead of the
 dataset's), ``shortage`` (``backorder`` | ``lost_sales``), ``objective`` (``cost`` |
-``profit``), ``budget_mode`` (``per_period`` | ``cumulative``), ``discount``, ``integer``
+``profit``), ``budget_mode`` (``per_period`` | ``cumulative``), ``cycle_service_form``
+(``chance``: exact, a MIP | ``cvar``: conservative LP), ``discount``, ``integer``
 (case packs, MOQs and fixed order costs on supplier lanes: a MIP), ``cvar``
 (:class:`CvarLimit` per item and location), ``periods`` (labels).
 
@@ -27,6 +28,7 @@ from stockwise.engine.planning.plan import OrderPlan, PlanStatus, plan_orders
 from stockwise.engine.planning.problem import (
     BudgetMode,
     CvarLimit,
+    CycleServiceForm,
     Objective,
     PlanningProblem,
     ProblemError,
@@ -38,6 +40,7 @@ from stockwise.engine.planning.scenarios import history_scenarios
 __all__ = [
     "BudgetMode",
     "CvarLimit",
+    "CycleServiceForm",
     "Objective",
     "OrderPlan",
     "PlanStatus",

@@ -23,6 +23,7 @@ import scipy.sparse as sp
 
 from stockwise.engine.planning.problem import (
     BudgetMode,
+    CycleServiceForm,
     Objective,
     PlanningProblem,
     Shortage,
@@ -335,7 +336,11 @@ def formulate(p: PlanningProblem, *, elastic: bool = False) -> Formulation:
     # ---- cycle service: a binary per scenario and period allows a stock-out ----------------
     alpha = p.cycle_service[kd]
     cs = np.flatnonzero(np.isfinite(alpha))
-    if len(cs):
+    if len(cs) and p.cycle_service_form is CycleServiceForm.CVAR:
+        _add_cycle_cvar(
+            model, p, kd, cs, alpha[cs], (f_rows, f_cols, f_vals), demand, order, add_limit
+        )
+    elif len(cs):
         z = model.add_variables("stockout_allowed", s_n * len(cs) * t_n, ub=1.0, integer=True)
         zidx = np.arange(z.size).reshape(s_n, len(cs), t_n)
         if backorder:
@@ -456,6 +461,79 @@ def _add_cvar(model, p, kd, sidx, short, add_limit) -> None:
         {
             eta: sp.eye_array(n_c, format="coo"),
             excess: _coo(np.tile(np.arange(n_c), s_n), r.ravel(), coef.ravel(), (n_c, excess.size)),
+        },
+    )
+
+
+def _add_cycle_cvar(model, p, kd, cs, alpha, flows, demand, order, add_limit) -> None:
+    """Conservative LP form of the cycle-service target (Nemirovski and Shapiro, 2006).
+
+    The shortfall ``X[s, t]`` is minus the net inventory the orders give at the end of
+    period ``t`` if all shortages were backordered: cumulative demand minus initial stock,
+    pipeline and arrivals, plus shipments out. It is a function of the orders alone (the
+    model cannot game it by declining sales) and a stock-out, backordered or lost, implies
+    ``X > 0``. Over all scenario-periods (probability ``w_s / T`` each), ``CVaR_α(X) <= 0``
+    implies ``P(X > 0) <= 1 - α``:
+
+        η + Σ_{s,t} w_s / (T (1 - α)) · v[s, t] <= 0,   v >= X − η,   v >= 0
+    """
+    s_n, t_n, c_n, k_n = p.n_scenarios, p.horizon, len(cs), p.n_keys
+    keys = kd[cs]
+    eta = model.add_variables("cycle_threshold", c_n, lb=-np.inf)
+    excess = model.add_variables("cycle_excess", s_n * c_n * t_n)
+    r = np.arange(excess.size).reshape(s_n, c_n, t_n)
+    # Orders enter X of their own period and of every later one.
+    f_rows, f_cols, f_vals = flows
+    pos = np.full(k_n, -1)
+    pos[keys] = np.arange(c_n)
+    key_of_row = (f_rows // t_n) % k_n
+    pick = pos[key_of_row] >= 0
+    f_rows, f_cols, f_vals = f_rows[pick], f_cols[pick], f_vals[pick]
+    start = f_rows % t_n
+    base = ((f_rows // (k_n * t_n)) * c_n + pos[key_of_row[pick]]) * t_n
+    reps = t_n - start
+    offsets = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    x_rows = np.repeat(base + start, reps) + offsets
+    net = (
+        np.cumsum(demand[:, keys, :] - p.pipeline[keys][None], axis=2)
+        - p.on_hand[keys][None, :, None]
+    )
+    if p.shortage is Shortage.BACKORDER:
+        net += p.backorders[keys][None, :, None]
+    model.add_constraints(
+        "cycle_tail",
+        {
+            excess: sp.eye_array(excess.size, format="coo"),
+            eta: _coo(
+                r, np.broadcast_to(np.arange(c_n)[None, :, None], r.shape), 1.0, (r.size, c_n)
+            ),
+            order: _coo(
+                x_rows, np.repeat(f_cols, reps), -np.repeat(f_vals, reps), (r.size, order.size)
+            ),
+        },
+        lower=net.ravel(),
+    )
+    coef = p.weights[:, None, None] / (t_n * (1.0 - alpha))[None, :, None]
+    block = LimitBlock(
+        kind="cycle_service_cvar",
+        subject=tuple("{} at {}".format(*p.key(k)) for k in keys),
+        period=np.full(c_n, -1),
+        limit=np.zeros(c_n),
+        row_bound=np.zeros(c_n),
+        to_row_units=np.ones(c_n),
+        entry_of_row=np.arange(c_n),
+        weight=SERVICE_WEIGHT / np.maximum(p.demand[:, keys, :].mean(axis=(0, 2)), 1.0),
+    )
+    add_limit(
+        block,
+        {
+            eta: sp.eye_array(c_n, format="coo"),
+            excess: _coo(
+                np.broadcast_to(np.arange(c_n)[None, :, None], r.shape),
+                r,
+                np.broadcast_to(coef, r.shape),
+                (c_n, excess.size),
+            ),
         },
     )
 

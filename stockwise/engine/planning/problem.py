@@ -27,6 +27,13 @@ class Objective(StrEnum):
     PROFIT = "profit"  # maximise expected revenue minus cost (items need a price)
 
 
+class CycleServiceForm(StrEnum):
+    """How a cycle-service target (chance of a period without stock-out) is imposed."""
+
+    CHANCE = "chance"  # exact: a binary per scenario and period may allow a stock-out (MIP)
+    CVAR = "cvar"  # conservative LP: CVaR of the shortfall D − available stock <= 0
+
+
 class BudgetMode(StrEnum):
     """How purchase budgets bind."""
 
@@ -71,7 +78,9 @@ class PlanningProblem:
     lane_capacity : [units / period] per lane, all items together (``inf``: none)
     storage_capacity : [volume] per stocking location (``inf``: none)
     fill_rate : ``N*I`` fill-rate target per stock key (NaN: none)
-    cycle_service : ``N*I`` target probability of a period without stock-out (NaN: none)
+    cycle_service : ``N*I`` target probability of a period without stock-out (NaN: none),
+        averaged over the horizon's periods; imposed exactly (``cycle_service_form``
+        ``chance``, a MIP) or by the conservative CVaR approximation (``cvar``, an LP)
     discount : per-period discount factor γ; period ``t`` costs are weighted by γ**t
     integer : orders on supplier lanes in whole case packs, at least the MOQ when placed,
         and a fixed cost per lane and period with an order (a MIP)
@@ -105,6 +114,7 @@ class PlanningProblem:
     shortage: Shortage = Shortage.LOST_SALES
     objective: Objective = Objective.COST
     budget_mode: BudgetMode = BudgetMode.PER_PERIOD
+    cycle_service_form: CycleServiceForm = CycleServiceForm.CHANCE
     discount: float = 1.0
     integer: bool = False
 
@@ -156,6 +166,7 @@ def build_problem(
     shortage: Shortage | str = Shortage.LOST_SALES,
     objective: Objective | str = Objective.COST,
     budget_mode: BudgetMode | str = BudgetMode.PER_PERIOD,
+    cycle_service_form: CycleServiceForm | str = CycleServiceForm.CHANCE,
     discount: float = 1.0,
     integer: bool = False,
     cvar: tuple[CvarLimit, ...] = (),
@@ -293,6 +304,7 @@ def build_problem(
         shortage=shortage,
         objective=objective,
         budget_mode=budget_mode,
+        cycle_service_form=CycleServiceForm(cycle_service_form),
         discount=float(discount),
         integer=bool(integer),
     )
