@@ -193,7 +193,7 @@ def policy(
     ] = None,
     least_stock: Annotated[
         bool,
-        typer.Option(help="With --forecast: the least stock meeting the targets, not least cost"),
+        typer.Option(help="Base-stock by SAA: the least stock meeting the targets, not least cost"),
     ] = False,
     out: Annotated[Path, typer.Option(help="Where to write the table (.csv or .parquet)")] = Path(
         "policy.csv"
@@ -409,6 +409,73 @@ def backtest(
             f"{row.cov95:.0%}",
         )
     console.print(view)
+
+
+@app.command()
+def simulate(
+    folder: DataDir,
+    policies: Annotated[
+        str, typer.Option(help="Comma list: naive, base-stock, ss, rq, gsm, plan")
+    ] = "naive,base-stock,plan",
+    whatif: Annotated[
+        Path | None, typer.Option(help="What-if spec (YAML or JSON) to simulate under")
+    ] = None,
+    replications: Annotated[int, typer.Option(min=2, help="Simulated futures")] = 100,
+    periods: Annotated[int, typer.Option(min=1, help="Periods simulated")] = 26,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed: same numbers)")] = 0,
+    items: Annotated[
+        int | None, typer.Option(min=1, help="Only the first N items (a quick look)")
+    ] = None,
+    replan_every: Annotated[int, typer.Option(min=1, help="Re-plan every k periods")] = 3,
+    plan_horizon: Annotated[int, typer.Option(min=1, help="Plan look-ahead [periods]")] = 8,
+    plan_scenarios: Annotated[int, typer.Option(min=1, help="Scenarios per re-plan")] = 8,
+    report: Annotated[Path | None, typer.Option(help="Write the HTML report here")] = None,
+) -> None:
+    """Compare replenishment policies by Monte Carlo simulation on the same futures."""
+    from stockwise.engine.simulation.compare import (
+        CompareSettings,
+        compare_policies,
+        restrict_items,
+    )
+    from stockwise.reports import write_report
+    from stockwise.reports.tables import comparison_table, paired_table
+    from stockwise.scenarios import WhatIfError, load_whatif, parse_whatif
+
+    dataset = load_or_exit(folder)
+    if items is not None:
+        dataset = restrict_items(dataset, [it.item for it in dataset.items[:items]])
+    names = [p.strip() for p in policies.split(",") if p.strip()]
+    try:
+        spec = None
+        if whatif is not None:
+            spec = load_whatif(whatif)
+            parse_whatif(
+                {
+                    "name": spec.name,
+                    "changes": [{"type": c.type, **c.fields} for c in spec.changes],
+                },
+                dataset,
+                str(whatif),
+            )
+        settings = CompareSettings(
+            replications=replications,
+            periods=periods,
+            seed=seed,
+            replan_every=replan_every,
+            plan_horizon=plan_horizon,
+            plan_scenarios=plan_scenarios,
+        )
+        result = compare_policies(dataset, names, settings, whatif=spec)
+    except (WhatIfError, ValueError) as err:
+        err_console.print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
+        raise typer.Exit(1) from err
+    console.print(comparison_table(result))
+    if len(result.policies) > 1:
+        console.print(paired_table(result))
+    if report is not None:
+        title = "stockwise policy comparison" + (f" — what-if: {spec.name}" if spec else "")
+        write_report(result, report, title=title)
+        console.print(f"report written to {report}")
 
 
 def main() -> None:
