@@ -174,23 +174,26 @@ def plan_policy(
     scenarios, seed : bootstrap sample size and seed for the budgeted model
     scenario_set : futures of demand per (item, store) and lead times per lane, e.g. drawn
         from a forecast's sample paths; see :func:`saa_problem_from_scenarios`
-    least_stock : with ``scenario_set``: the least expected on-hand stock that meets every
-        service target (levels at the targets) instead of the least expected holding +
-        shortage cost subject to them (levels at or above the targets)
+    least_stock : (SAA) the least expected on-hand stock that meets every service target
+        (levels at the targets) instead of the least expected holding + shortage cost
+        subject to them (levels at or above the targets); within ``budget`` if given
     """
     kind = _choice(Kind, kind, "--kind")
     if service_kind is not None:
         service_kind = _choice(ServiceKind, service_kind, "--service-kind")
-    if (budget is not None or scenario_set is not None) and kind is not Kind.BASE_STOCK:
-        raise ValueError("--budget and --forecast apply to --kind base-stock (the SAA model)")
+    uses_saa = budget is not None or scenario_set is not None or least_stock
+    if uses_saa and kind is not Kind.BASE_STOCK:
+        raise ValueError(
+            "--budget, --forecast and --least-stock apply to --kind base-stock (the SAA model)"
+        )
     cells = cell_data(dataset, service_level=service_level, service_kind=service_kind)
     if kind is Kind.GSM:
         return _gsm(dataset, cells)
     if scenario_set is not None:
         problem = saa_problem_from_scenarios(cells, scenario_set)
         return _budgeted(cells, budget, problem, least_stock)
-    if budget is not None:
-        return _budgeted(cells, budget, saa_problem(cells, scenarios, seed))
+    if budget is not None or least_stock:
+        return _budgeted(cells, budget, saa_problem(cells, scenarios, seed), least_stock)
     return _closed_form(cells, kind)
 
 
@@ -410,8 +413,9 @@ def _budgeted(
     floor = np.zeros(a.size)
     for row in np.flatnonzero(kinds == ServiceKind.CYCLE_SERVICE):
         floor[row] = np.quantile(demand[row], targets[row], method="inverted_cdf")
-    if least_stock:  # the least stock that meets every target, whatever it costs
-        budget = minimum_budget(problem, fill, floor)
+    if least_stock:  # the least stock that meets every target (a smaller budget: an error)
+        need = minimum_budget(problem, fill, floor)
+        budget = need if budget is None else min(budget, need)
     result = optimize_base_stock(problem, budget=budget, fill_rate=fill, floor=floor)
     level = np.full(cells.stocked.shape, np.nan)
     level[a, b] = result.base_stock

@@ -115,8 +115,9 @@ def test_policy_command_writes_the_table(data_dir, tmp_path):
         (["--service-level", "1.2"], "--service-level must lie strictly between 0 and 1"),
         (
             ["--kind", "gsm", "--budget", "100"],
-            "--budget and --forecast apply to --kind base-stock",
+            "--least-stock apply to --kind base-stock",
         ),
+        (["--least-stock", "--budget", "10"], "the service targets need an expected on-hand"),
         (["--forecast", "nowhere.npz"], "No such file or directory"),
         (["--budget", "10"], "the service targets need an expected on-hand inventory value"),
     ],
