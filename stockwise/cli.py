@@ -478,6 +478,99 @@ def simulate(
         console.print(f"report written to {report}")
 
 
+@app.command()
+def plan(
+    folder: DataDir,
+    horizon: Annotated[int, typer.Option(min=1, help="Planning periods")] = 8,
+    scenarios: Annotated[int, typer.Option(min=1, help="Demand scenarios (S)")] = 20,
+    service_level: Annotated[
+        float | None,
+        typer.Option(help="Target for every item and store, in (0, 1), replacing the data's"),
+    ] = None,
+    service_kind: Annotated[str, typer.Option(help="fill_rate or cycle_service")] = "fill_rate",
+    budget: Annotated[
+        float | None, typer.Option(min=0, help="Purchase budget per period, replacing the data's")
+    ] = None,
+    solver: Annotated[
+        str, typer.Option(help="highs | highs-direct | pyomo | pyomo:<solver> | ortools | scipy")
+    ] = "highs",
+    forecast: Annotated[
+        Path | None, typer.Option(help="Forecast .npz (stockwise forecast); else from history")
+    ] = None,
+    shortage: Annotated[str, typer.Option(help="lost_sales or backorder")] = "lost_sales",
+    objective: Annotated[str, typer.Option(help="cost or profit")] = "cost",
+    cycle_service: Annotated[
+        str, typer.Option(help="cvar (conservative LP, fast) or chance (exact MIP)")
+    ] = "cvar",
+    integer: Annotated[
+        bool, typer.Option(help="Case packs, MOQs and fixed order costs (a MIP)")
+    ] = False,
+    time_limit: Annotated[float, typer.Option(min=1, help="Solver time limit [s]")] = 300.0,
+    mip_gap: Annotated[float, typer.Option(min=0, help="Relative MIP gap")] = 0.01,
+    seed: Annotated[int, typer.Option(help="Random seed of the scenarios")] = 0,
+    out: Annotated[Path, typer.Option(help="Orders table (.csv or .parquet)")] = Path("plan.csv"),
+    export_model: Annotated[
+        Path | None, typer.Option(help="Also write the model as .lp or .mps (readable names)")
+    ] = None,
+) -> None:
+    """Optimal order plan over S demand scenarios: orders, KPIs, shadow prices, and what
+    must change when the targets cannot all be met."""
+    import dataclasses
+
+    from stockwise.data import Budget, ServiceKind, ServiceTarget
+    from stockwise.engine.planning import ProblemError, build_problem, plan_orders
+    from stockwise.engine.planning.formulation import formulate
+    from stockwise.engine.planning.report import print_plan
+    from stockwise.scenarios import from_forecast, from_history
+    from stockwise.solvers import SolveOptions, SolverError, write_model
+
+    dataset = load_or_exit(folder)
+    constraints = dataset.constraints
+    try:
+        if budget is not None:
+            constraints = dataclasses.replace(constraints, budgets=(Budget(budget),))
+        if service_level is not None:
+            target = ServiceTarget(ServiceKind(service_kind), service_level)
+            constraints = dataclasses.replace(constraints, service_targets=(target,))
+        if forecast is not None:
+            from stockwise.forecasting.io import load_forecast
+
+            futures = from_forecast(
+                load_forecast(forecast), scenarios, seed, lanes=dataset.lanes, horizon=horizon
+            )
+        else:
+            futures = from_history(dataset, horizon, scenarios, seed)
+        problem = build_problem(
+            dataset,
+            futures,
+            horizon,
+            constraints=constraints,
+            shortage=shortage,
+            objective=objective,
+            cycle_service_form=cycle_service,
+            integer=integer,
+        )
+        if export_model is not None:
+            write_model(formulate(problem).model, str(export_model))
+            console.print(f"model written to {export_model}")
+        result = plan_orders(problem, solver, SolveOptions(time_limit=time_limit, mip_gap=mip_gap))
+    except (ProblemError, SolverError, ValueError) as err:
+        err_console.print(f"[bold red]cannot plan:[/] {err}", highlight=False)
+        raise typer.Exit(1) from err
+    print_plan(result, console)
+    if result.has_plan:
+        _write_table(result.orders, out)
+        _write_table(result.shadow_prices, out.with_name(f"{out.stem}_limits{out.suffix}"))
+        if result.relaxations:
+            _write_table(
+                result.relaxations_table(),
+                out.with_name(f"{out.stem}_relaxations{out.suffix}"),
+            )
+        console.print(f"orders written to {out} (limits and shadow prices beside it)")
+    else:
+        raise typer.Exit(2)
+
+
 def main() -> None:
     app()
 

@@ -35,7 +35,6 @@ from stockwise.engine.planning.problem import (
     Shortage,
     build_problem,
 )
-from stockwise.engine.planning.scenarios import history_scenarios
 
 __all__ = [
     "BudgetMode",
@@ -49,6 +48,5 @@ __all__ = [
     "Relaxation",
     "Shortage",
     "build_problem",
-    "history_scenarios",
     "plan_orders",
 ]

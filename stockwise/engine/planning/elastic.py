@@ -114,14 +114,21 @@ def _message(
         )
     if kind == "fill_rate":
         return (
-            f"the fill rate of {subject} can reach at most {required:.1%} {when} within the "
-            f"limits above; the target is {limit:.1%} ({100 * change:+.1f} pts)"
+            f"the fill rate of {subject} can reach at most {required:.1%} {when} given "
+            f"lead times, stock and the other limits; the target is {limit:.1%} "
+            f"({100 * change:+.1f} pts)"
         )
     if kind == "cycle_service":
         return (
             f"the cycle service level of {subject} can reach at most {required:.1%} {when}; "
             f"the target is {limit:.1%} ({100 * change:+.1f} pts)"
         )
+    if kind == "cycle_service_cvar":
+        return (
+            f"the cycle service target of {subject} cannot be guaranteed within the limits "
+            f"above: its tail shortfall (CVaR) must be allowed {required:,.1f} units, not 0"
+        )
     return (
-        f"the shortage {subject} must be allowed {required:,.1f} units; the limit is {limit:,.1f}"
+        f"the shortage of {subject} must be allowed {required:,.1f} units; "
+        f"the limit is {limit:,.1f}"
     )

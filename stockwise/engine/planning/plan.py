@@ -83,6 +83,16 @@ class OrderPlan:
     def has_plan(self) -> bool:
         return self.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE, PlanStatus.RELAXED)
 
+    def relaxations_table(self) -> pd.DataFrame:
+        """The relaxations as a table: constraint, subject, period, limit, required, change."""
+        columns = ["constraint", "subject", "period", "period_start", "limit", "required"]
+        frame = pd.DataFrame(
+            [[getattr(r, c) for c in columns] for r in self.relaxations], columns=columns
+        )
+        frame["change"] = frame["required"] - frame["limit"]
+        frame["message"] = [r.message for r in self.relaxations]
+        return frame
+
     def summary(self) -> list[str]:
         """A few lines a planner reads first."""
         lines = [

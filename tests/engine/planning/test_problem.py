@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stockwise.data import Item, Lane
-from stockwise.engine.planning import ProblemError, build_problem, history_scenarios
+from stockwise.engine.planning import ProblemError, build_problem
 from stockwise.engine.planning.problem import arrival_periods
 from stockwise.scenarios import ScenarioSet
 from tests.engine.planning.tiny import store_dataset, store_problem
@@ -52,22 +52,3 @@ def test_scenarios_for_unknown_places_are_named():
     sc = ScenarioSet.from_arrays([("A", "NOWHERE")], np.ones((2, 1, 3)))
     with pytest.raises(ProblemError, match=r"series 0 \(A, NOWHERE\): 'NOWHERE' is not a stocking"):
         build_problem(store_dataset([ITEM]), sc)
-
-
-def test_history_scenarios_replay_whole_seasonal_blocks(sample_dataset):
-    sc = history_scenarios(sample_dataset, horizon=5, n_scenarios=30, seed=3)
-    keys, _, history = sample_dataset.demand.to_matrix()
-    n = history.shape[1]
-    # Every scenario is one block of 5 consecutive periods of the history, all series at once,
-    # starting within ±6 periods of the same week one, two or three years back.
-    allowed = {
-        start
-        for year in (1, 2, 3)
-        for start in range(n - 52 * year - 6, n - 52 * year + 7)
-        if 0 <= start <= n - 5
-    }
-    for s in range(30):
-        starts = [b for b in allowed if np.array_equal(history[:, b : b + 5], sc.demand[s])]
-        assert starts, f"scenario {s} is not a block of the history"
-    again = history_scenarios(sample_dataset, horizon=5, n_scenarios=30, seed=3)
-    np.testing.assert_array_equal(again.demand, sc.demand)
