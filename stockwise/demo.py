@@ -204,7 +204,119 @@ def step_forecast(state: DemoState) -> None:
     state.results["forecast"] = result
 
 
-STEPS: list[Callable[[DemoState], None]] = [step_data, step_forecast, step_policies]
+def step_simulate(state: DemoState) -> None:
+    """Compare a rule of thumb, the optimized base-stock policy and the order plan re-planned
+    every 3 weeks by Monte Carlo simulation on the same futures (the forecast's paths), for
+    the first 10 items at every location; write the HTML report."""
+    import dataclasses
+
+    from stockwise.engine.policies.dataset import plan_policy
+    from stockwise.engine.policy import FollowPlan
+    from stockwise.engine.simulation import OptimizerReplanner, simulate
+    from stockwise.engine.simulation.compare import (
+        naive_policy,
+        restrict_items,
+        restrict_policy,
+        restrict_scenarios,
+    )
+    from stockwise.reports import write_report
+    from stockwise.reports.tables import comparison_table, paired_table
+    from stockwise.scenarios import from_forecast, from_history
+
+    assert state.dataset is not None
+    con = state.console
+    con.rule("[bold]Simulation: policies compared on the same futures")
+    replications, periods = 30, 13
+    items = [it.item for it in state.dataset.items[:10]]
+    dataset = restrict_items(state.dataset, items)
+    forecast = state.results.get("forecast")
+    if forecast is not None:  # simulated futures and the planner's own futures: apart
+        futures = from_forecast(forecast, replications, state.seed, lanes=dataset.lanes)
+        ahead = dataclasses.replace(forecast, paths=forecast.paths[:, replications:])
+        planning = from_forecast(ahead, 8, state.seed + 1, lanes=dataset.lanes)
+        futures, planning = (restrict_scenarios(s, items) for s in (futures, planning))
+    else:
+        futures = from_history(dataset, periods, replications, state.seed)
+        planning = from_history(dataset, periods + 8, 8, state.seed + 1)
+    columns = [i for i, it in enumerate(state.dataset.items) if it.item in set(items)]
+    optimized = state.results.get("base_stock_policy")
+    optimized = (
+        restrict_policy(optimized, columns)
+        if optimized is not None
+        else plan_policy(dataset, "base-stock").policy
+    )
+    policies = [
+        naive_policy(dataset),
+        dataclasses.replace(optimized, name="optimized base-stock"),
+        FollowPlan(replan_every=3, horizon=8, n_scenarios=8, name="plan, re-planned every 3"),
+    ]
+    busiest = futures.keys[int(futures.demand.mean(axis=(0, 2)).argmax())]
+    result = simulate(
+        dataset,
+        policies,
+        futures,
+        periods=periods,
+        track=[busiest],
+        replanner=OptimizerReplanner(dataset, planning),
+    )
+    con.print(comparison_table(result))
+    con.print(paired_table(result))
+    run = result.runs[policies[-1].name]
+    con.print(
+        f"re-planning: {run.plans} plans solved in {run.planning_time:.1f} s "
+        f"({run.planning_time / max(run.plans, 1):.2f} s each)"
+    )
+    report = write_report(
+        result,
+        state.out_dir / "report.html",
+        title="stockwise demo: policies compared on the forecast's futures",
+        notes=[f"Items {items[0]}..{items[-1]} at every location; lead times drawn per lane."],
+    )
+    con.print(f"report written to {report}")
+    state.results["simulation"] = result
+
+
+def step_plan(state: DemoState) -> None:
+    """Plan orders for the next 6 weeks over 10 demand scenarios (from the forecast's sample
+    paths when the forecast step ran, else from history), under the sample's budget and
+    service targets; print the KPIs, shadow prices and what must change."""
+    from stockwise.engine.planning import build_problem, plan_orders
+    from stockwise.engine.planning.report import print_plan
+    from stockwise.scenarios import from_forecast, from_history
+    from stockwise.solvers import SolveOptions
+
+    assert state.dataset is not None
+    con = state.console
+    con.rule("[bold]Order plan: two-stage stochastic optimization (HiGHS)")
+    horizon, n_scenarios = 6, 10
+    forecast = state.results.get("forecast")
+    if forecast is not None:
+        futures = from_forecast(
+            forecast, n_scenarios, state.seed, lanes=state.dataset.lanes, horizon=horizon
+        )
+        con.print(f"{n_scenarios} scenarios from the forecast's sample paths, lead times drawn")
+    else:
+        futures = from_history(state.dataset, horizon, n_scenarios, state.seed)
+        con.print(f"{n_scenarios} scenarios from the last year's demand, lead times drawn")
+    problem = build_problem(state.dataset, futures, horizon, cycle_service_form="cvar")
+    plan = plan_orders(problem, options=SolveOptions(time_limit=60))
+    print_plan(plan, con, top=8)
+    if plan.has_plan:
+        path = state.out_dir / "plan" / "plan.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        plan.orders.to_csv(path, index=False)
+        plan.shadow_prices.to_csv(path.with_name("plan_limits.csv"), index=False)
+        con.print(f"{len(plan.orders)} order lines → {path}")
+    state.results["plan"] = plan
+
+
+STEPS: list[Callable[[DemoState], None]] = [
+    step_data,
+    step_forecast,
+    step_plan,
+    step_policies,
+    step_simulate,
+]
 
 
 def run_demo(out_dir: Path, seed: int, console: Console) -> DemoState:
