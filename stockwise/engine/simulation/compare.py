@@ -63,6 +63,26 @@ def restrict_items(dataset: Dataset, items: Sequence[str]) -> Dataset:
     )
 
 
+def restrict_scenarios(scenarios: ScenarioSet, items: Sequence[str]) -> ScenarioSet:
+    """The scenario set with only the series of ``items``."""
+    keep = [j for j, (item, _) in enumerate(scenarios.keys) if item in set(items)]
+    return dataclasses.replace(
+        scenarios,
+        keys=tuple(scenarios.keys[j] for j in keep),
+        demand=scenarios.demand[:, keep],
+    )
+
+
+def restrict_policy(policy: Policy, columns: Sequence[int]) -> Policy:
+    """The policy with only the item ``columns`` of its ``locations x items`` arrays."""
+    changes = {
+        f.name: np.asarray(getattr(policy, f.name))[:, list(columns)]
+        for f in dataclasses.fields(policy)
+        if isinstance(getattr(policy, f.name), np.ndarray)
+    }
+    return dataclasses.replace(policy, **changes)
+
+
 def naive_policy(dataset: Dataset, cover: float = 2.0) -> BaseStock:
     """Rule of thumb: order up to mean demand per period x (lead time + ``cover``)."""
     from stockwise.engine.policies.dataset import cell_data

@@ -26,6 +26,7 @@ METRICS = (
     "pipeline",
     "investment",
     *COST_PARTS,
+    "stock_increase",
     "total_cost",
     "revenue",
     "profit",
@@ -37,19 +38,24 @@ DOC = {
     "on_hand": "[units] average on hand per period, all locations and items",
     "pipeline": "[units] average in transit or owed by upstream, per period",
     "investment": "[currency] average on-hand value at unit cost",
-    "total_cost": "[currency] holding + shortage + ordering + purchase + transport",
+    "stock_increase": "[currency] value of stock on hand and in transit, end minus start",
+    "total_cost": "[currency] holding + shortage + ordering + transport + purchase - stock "
+    "increase (purchases still in stock at the end are not a cost of the horizon)",
 }
 
 
 @dataclass(frozen=True, eq=False)
 class PolicyRun:
     """Raw output of one policy: ``kpi`` ``R x N x I x M`` (columns in ``kernel``),
-    ``lane_kpi`` ``R x L x 3``, ``trajectory`` ``R x T x tracked`` net inventory [units]."""
+    ``lane_kpi`` ``R x L x 3``, ``trajectory`` ``R x T x tracked`` net inventory [units],
+    ``stock_value`` ``R x 2`` [currency] on hand and in transit at unit cost when counting
+    starts and at the end."""
 
     name: str
     kpi: np.ndarray
     lane_kpi: np.ndarray
     trajectory: np.ndarray
+    stock_value: np.ndarray
     wall_time: float = 0.0
     planning_time: float = 0.0
     plans: int = 0
@@ -127,7 +133,8 @@ class SimulationResult:
             "purchase": total(k.PURCHASE),
             "transport": total(k.TRANSPORT),
         }
-        cost_total = sum(cost.values())
+        increase = run.stock_value[:, 1] - run.stock_value[:, 0]
+        cost_total = sum(cost.values()) - increase
         revenue = total(k.REVENUE)
         value = (kpi[..., k.ON_HAND][:, stock] * self.network.unit_cost).sum(axis=(1, 2))
         frame = {
@@ -138,6 +145,7 @@ class SimulationResult:
             "pipeline": total(k.PIPELINE) / periods,
             "investment": value / periods,
             **cost,
+            "stock_increase": increase,
             "total_cost": cost_total,
             "revenue": revenue,
             "profit": revenue - cost_total,

@@ -136,6 +136,12 @@ class _State:
         )
 
 
+def _stock_value(net: SimNetwork, state: _State) -> np.ndarray:
+    """[currency] per replication: stock on hand and in transit at unit cost."""
+    units = (state.on_hand + state.transit)[:, ~net.is_source]
+    return (units * net.unit_cost).sum(axis=(1, 2))
+
+
 def _run(net, draws, code, state, kpi, lane_kpi, track, traj, trace, plan, t0, t1, settings):
     kind, p1, p2, review, echelon = code
     warmup, discount, lost_sales = settings
@@ -215,12 +221,17 @@ def simulate(
         )
         t_start = time.perf_counter()
         planning, plans = 0.0, 0
-        if isinstance(policy, FollowPlan):
-            if replanner is None:
-                raise ValueError(f"{policy.name}: a FollowPlan policy needs a replanner")
-            plan = np.zeros((reps, horizon, len(net.lanes), net.n_items))
-            for t0 in range(0, horizon, policy.replan_every):
-                t1 = min(t0 + policy.replan_every, horizon)
+        is_plan = isinstance(policy, FollowPlan)
+        if is_plan and replanner is None:
+            raise ValueError(f"{policy.name}: a FollowPlan policy needs a replanner")
+        plan = np.zeros((reps, horizon, len(net.lanes), net.n_items) if is_plan else (1,) * 4)
+        replans = set(range(0, horizon, policy.replan_every)) if is_plan else {0}
+        stops = sorted(replans | {warmup, horizon})
+        value = np.zeros((reps, 2))  # discounted stock value after the warm-up and at the end
+        for t0, t1 in zip(stops[:-1], stops[1:], strict=True):
+            if t0 == warmup:
+                value[:, 0] = _stock_value(net, state) * discount**warmup
+            if is_plan and t0 in replans:
                 p0 = time.perf_counter()
                 for r in range(reps):
                     q = replanner(PlanState.of(net, state, r, t0, bool(lost_sales)), policy)
@@ -228,40 +239,19 @@ def simulate(
                     plan[r, t0 : t0 + span] = q[:, :, :span].transpose(2, 0, 1)
                     plans += 1
                 planning += time.perf_counter() - p0
-                _run(
-                    net,
-                    draws,
-                    code,
-                    state,
-                    kpi,
-                    lane_kpi,
-                    track_idx,
-                    traj,
-                    tr,
-                    plan,
-                    t0,
-                    t1,
-                    settings,
-                )
-        else:
-            plan = np.zeros((1, 1, 1, 1))
             _run(
-                net,
-                draws,
-                code,
-                state,
-                kpi,
-                lane_kpi,
-                track_idx,
-                traj,
-                tr,
-                plan,
-                0,
-                horizon,
-                settings,
+                net, draws, code, state, kpi, lane_kpi, track_idx, traj, tr, plan, t0, t1, settings
             )
+        value[:, 1] = _stock_value(net, state) * discount**horizon
         runs[policy.name] = PolicyRun(
-            policy.name, kpi, lane_kpi, traj, time.perf_counter() - t_start, planning, plans
+            policy.name,
+            kpi,
+            lane_kpi,
+            traj,
+            value,
+            time.perf_counter() - t_start,
+            planning,
+            plans,
         )
         traces[policy.name] = tr
     return SimulationResult(

@@ -82,6 +82,10 @@ def test_units_are_conserved_every_period_and_location(
     held = tr[..., 3][:, :, stock].sum(axis=(2, 3)) + tr[..., 4].sum(axis=(2, 3))
     served = tr[..., 2].sum(axis=(2, 3)).cumsum(axis=1)
     np.testing.assert_allclose(released, held + served, atol=1e-8)
+    # Money follows units: purchases minus the stock value gained = cost of goods served.
+    reps = res.per_replication(policy.name)
+    cogs = (tr[..., 2].sum(axis=1) * net.unit_cost).sum(axis=(1, 2))
+    np.testing.assert_allclose(reps["purchase"] - reps["stock_increase"], cogs, atol=1e-7)
     # Supply capacity (60) and the supplier lane's capacity hold every period.
     from_supplier = tr[..., 1][:, :, ~stock].sum(axis=(2, 3))
     assert (from_supplier <= min(60.0, lane_cap or np.inf) + 1e-9).all()
