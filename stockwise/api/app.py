@@ -18,6 +18,7 @@ from stockwise.api.core.middleware import RequestContext
 from stockwise.api.jobs import JobRunner, build_queue, start_embedded_worker
 from stockwise.api.jobs.kinds import KINDS
 from stockwise.api.routes import auth, datasets, jobs, ops, plans, users
+from stockwise.api.services.plans import PlanReader
 
 ROUTERS = (ops.router, auth.router, users.router, datasets.router, plans.router, jobs.router)
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         queue = build_queue(settings)
         runner = JobRunner(engine, queue, settings, KINDS)
         app.state.engine, app.state.queue, app.state.runner = engine, queue, runner
+        app.state.plan_reader = PlanReader(engine)
         runner.recover()
         consumer = start_embedded_worker(queue, settings.workers) if settings.workers else None
         runner.start_sweeper()

@@ -30,12 +30,15 @@ class AuthCache:
         self._seen: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, secret: str) -> Principal | None:
+        """The principal if ``secret`` was verified within ``ttl``; no I/O."""
+        hit = self._seen.get(digest(secret))
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
     def resolve(self, engine: Engine, secret: str) -> Principal | None:
+        """Verify ``secret`` against the database (and remember the answer for ``ttl``)."""
         key = digest(secret)
         now = time.monotonic()
-        hit = self._seen.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
         with Session(engine) as session:
             user = authenticate(session, secret)
             principal = user and Principal(user.id, user.username, Role(user.role))

@@ -1,4 +1,9 @@
-"""FastAPI dependencies as typed ``Annotated`` aliases; every route declares its minimum role."""
+"""FastAPI dependencies as typed ``Annotated`` aliases; every route declares its minimum role.
+
+Dependencies that do no I/O are ``async`` so FastAPI calls them on the event loop instead
+of handing each to the thread pool; the one that may query (credentials not in the cache)
+hands only that query to the pool.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from huey import Huey
 from sqlalchemy import Engine
@@ -19,11 +25,11 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
@@ -32,11 +38,11 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_queue(request: Request) -> Huey:
+async def get_queue(request: Request) -> Huey:
     return request.app.state.queue
 
 
-def get_auth_cache(request: Request) -> AuthCache:
+async def get_auth_cache(request: Request) -> AuthCache:
     return request.app.state.auth_cache
 
 
@@ -49,13 +55,16 @@ SessionDep = Annotated[Session, Depends(get_session)]
 QueueDep = Annotated[Huey, Depends(get_queue)]
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     bearer: Annotated[str | None, Security(oauth2)],
     api_key: Annotated[str | None, Security(api_key_header)],
 ) -> Principal:
     secret = bearer or api_key
-    principal = secret and request.app.state.auth_cache.resolve(request.app.state.engine, secret)
+    cache: AuthCache = request.app.state.auth_cache
+    principal = secret and cache.cached(secret)
+    if secret and principal is None:
+        principal = await run_in_threadpool(cache.resolve, request.app.state.engine, secret)
     if not principal:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -73,7 +82,9 @@ class RequireRole:
     def __init__(self, role: Role) -> None:
         self.role = role
 
-    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def __call__(
+        self, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
         if not principal.role.allows(self.role):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from stockwise.data import ValidationError
 from stockwise.engine.planning import ProblemError
+from stockwise.solvers import SolverError
 
 
 def issue_detail(err: ValidationError) -> list[dict]:
@@ -37,5 +38,12 @@ def install(app: FastAPI) -> None:
     async def _problem_invalid(_request: Request, err: ProblemError) -> JSONResponse:
         return JSONResponse(
             {"detail": [{"loc": ["body"], "msg": str(err), "type": "planning_problem"}]},
+            status_code=422,
+        )
+
+    @app.exception_handler(SolverError)
+    async def _solver_unusable(_request: Request, err: SolverError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": [{"loc": ["body", "solver"], "msg": str(err), "type": "solver"}]},
             status_code=422,
         )

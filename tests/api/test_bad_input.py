@@ -68,7 +68,9 @@ def test_oversized_upload_is_413_with_the_limit(client):
     [
         ({"horizon": -1}, "horizon"),
         ({"scenarios": 0}, "scenarios"),
-        ({"fill_rate": 1.0}, "fill_rate"),
+        ({"service_level": 1.0}, "service_level"),
+        ({"service_level": 0}, "service_level"),
+        ({"time_limit": 0}, "time_limit"),
         ({"budget": -5}, "budget"),
         ({"mip_gap": 1.5}, "mip_gap"),
         ({"solver": "cplex"}, "solver"),
@@ -85,10 +87,3 @@ def test_unknown_ids_and_tables(live, client):
     assert "no job nope" in _detail(client.get("/jobs/nope"), 404)
     assert "no dataset 999" in _detail(client.get("/datasets/999"), 404)
     assert _detail(client.get("/plans/1/prices"), 422)[0]["loc"] == ["path", "table"]
-
-
-def test_horizon_longer_than_history_is_422(client):
-    r = client.post("/datasets/json", json={"name": "t", "tables": as_json(tiny_tables())})
-    body = {"dataset_id": r.json()["id"], "horizon": 100, "scenarios": 5}
-    detail = _detail(client.post("/plans?wait=true", json=body), 422)
-    assert "horizon" in detail[0]["msg"] and "60 periods" in detail[0]["msg"]

@@ -1,12 +1,14 @@
 """The planner's path over real HTTP, on SQLite and PostgreSQL: upload → plan job → read.
 
-Oracle: the plan equals the one the library computes in-process for the same request and
-seed (``services.plans.solve`` → ``history_scenarios``/``build_problem``/``plan_orders``).
+Oracle: the plan equals the one ``stockwise plan`` writes for the same data, options and
+seed (a CLI subprocess), and the one the library computes in-process.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 
 import numpy as np
@@ -32,7 +34,7 @@ def dataset_id(live) -> int:
     return r.json()["id"]
 
 
-def test_plan_job_matches_the_library_and_is_idempotent(live, dataset_id):
+def test_plan_job_matches_the_cli_and_is_idempotent(live, dataset_id, tmp_path):
     server, tokens = live
     body = {"dataset_id": dataset_id, **PLAN}
     key = {"Idempotency-Key": uuid.uuid4().hex}
@@ -49,6 +51,13 @@ def test_plan_job_matches_the_library_and_is_idempotent(live, dataset_id):
         plan = planner.get(job["result_url"]).json()
         orders = pd.DataFrame(planner.get(job["result_url"] + "/orders").json())
 
+    cli = _cli_plan(tmp_path, PLAN)
+    assert list(orders.columns) == list(cli.columns)
+    np.testing.assert_allclose(orders["quantity"], cli["quantity"], rtol=1e-9)
+    assert (
+        orders[["origin", "destination", "item"]] == cli[["origin", "destination", "item"]]
+    ).all(None)
+
     expected = plans.solve(from_frames(tiny_tables()), PlanRequest(**body))
     assert plan["status"] == str(expected.status) == "optimal"
     assert plan["objective"] == pytest.approx(expected.objective, rel=1e-9)
@@ -57,13 +66,36 @@ def test_plan_job_matches_the_library_and_is_idempotent(live, dataset_id):
     assert list(orders["item"]) == list(expected.orders["item"])
 
 
+def _cli_plan(folder, options: dict) -> pd.DataFrame:
+    for name, frame in tiny_tables().items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    args = [f"--{k.replace('_', '-')}={v}" for k, v in options.items()]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stockwise.cli",
+            "plan",
+            str(folder),
+            *args,
+            "--out",
+            str(folder / "plan.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return pd.read_csv(folder / "plan.csv")
+
+
 def test_sync_plan_and_infeasibility_report(live, dataset_id):
     server, tokens = live
     with server.client(tokens["planner"]) as planner:
         ok = planner.post("/plans?wait=true", json={"dataset_id": dataset_id, **PLAN})
         tight = planner.post(
             "/plans?wait=true",
-            json={"dataset_id": dataset_id, **PLAN, "budget": 50, "fill_rate": 0.99},
+            json={"dataset_id": dataset_id, **PLAN, "budget": 50, "service_level": 0.99},
         )
         csv = planner.get(f"/plans/{ok.json()['id']}/shadow_prices?format=csv")
     assert ok.status_code == 201 and ok.json()["status"] == "optimal"

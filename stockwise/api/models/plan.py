@@ -43,23 +43,25 @@ class PlanPublic(PlanBase):
 
 
 class PlanRequest(SQLModel):
-    """What to plan: a stored dataset, the horizon, the scenarios and the solver settings."""
+    """What to plan: a stored dataset and the options of ``stockwise plan`` (same defaults)."""
 
     dataset_id: int = Field(ge=1, le=2**31 - 1, description="A dataset from POST /datasets")
-    horizon: int = Field(13, ge=1, le=156, description="[periods] planning horizon")
-    scenarios: int = Field(50, ge=1, le=5000, description="Demand scenarios (SAA sample size)")
+    horizon: int = Field(8, ge=1, le=156, description="[periods] planning horizon")
+    scenarios: int = Field(20, ge=1, le=5000, description="Demand scenarios (S)")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed of the scenarios")
-    shortage: Literal["backorder", "lost_sales"] = "backorder"
-    integer: bool = Field(False, description="Case packs, MOQs, fixed order costs (a MIP)")
+    service_level: float | None = Field(
+        None, gt=0, lt=1, description="Target for every item and store, replacing the data's"
+    )
+    service_kind: Literal["fill_rate", "cycle_service"] = "fill_rate"
     budget: float | None = Field(
-        None, gt=0, description="[currency] purchase budget per period, replaces the dataset's"
+        None, ge=0, description="[currency] purchase budget per period, replacing the data's"
     )
-    fill_rate: float | None = Field(
-        None, gt=0, lt=1, description="Fill-rate target for every item and store, in (0, 1)"
+    solver: Literal["highs", "highs-direct", "pyomo", "ortools", "scipy"] = "highs"
+    shortage: Literal["lost_sales", "backorder"] = "lost_sales"
+    objective: Literal["cost", "profit"] = "cost"
+    cycle_service: Literal["cvar", "chance"] = Field(
+        "cvar", description="cvar (conservative LP, fast) or chance (exact MIP)"
     )
-    solver: Literal["highs", "pyomo", "ortools", "scipy"] = "highs"
-    time_limit: float | None = Field(None, gt=0, description="[s] solver time limit")
-    mip_gap: float | None = Field(None, ge=0, lt=1, description="Relative MIP gap")
-    relax_if_infeasible: bool = Field(
-        True, description="When limits conflict, return what must change (status 'relaxed')"
-    )
+    integer: bool = Field(False, description="Case packs, MOQs and fixed order costs (a MIP)")
+    time_limit: float = Field(300.0, ge=1, le=86_400, description="[s] solver time limit")
+    mip_gap: float = Field(0.01, ge=0, lt=1, description="Relative MIP gap")

@@ -87,9 +87,12 @@ def list_plans(
 
 
 @router.get("/{plan_id}", response_model=PlanPublic)
-def get_plan(plan_id: RowId, who: Viewer, session: SessionDep) -> PlanRecord:
+async def get_plan(plan_id: RowId, who: Viewer, request: Request) -> Response:
     """Status, expected costs, the infeasibility report (``relaxations``) and summary."""
-    return _plan(session, plan_id)
+    body = await request.app.state.plan_reader.json(plan_id)
+    if body is None:
+        raise HTTPException(404, f"plan_id: no plan {plan_id}")
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{plan_id}/{table}", responses={200: {"content": {"text/csv": {}}}})

@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from stockwise.api.models import Blob, DatasetRecord, PlanRecord, PlanRequest
+from stockwise.api.models import Blob, DatasetRecord, PlanPublic, PlanRecord, PlanRequest
 from stockwise.api.storage import load_dataset, pack, store_blob, unpack
 from stockwise.data import Budget, Constraints, Dataset, ServiceKind, ServiceTarget
-from stockwise.engine.planning import (
-    OrderPlan,
-    ProblemError,
-    build_problem,
-    history_scenarios,
-    plan_orders,
-)
+from stockwise.engine.planning import OrderPlan, build_problem, plan_orders
+from stockwise.scenarios import from_history
 from stockwise.solvers import SolveOptions
 
 TABLES = ("orders", "service", "usage", "shadow_prices")
 
 
 def constraints_for(dataset: Dataset, request: PlanRequest) -> Constraints:
-    """The dataset's budgets and targets, with the request's overrides."""
-    base = dataset.constraints
-    budgets = base.budgets if request.budget is None else (Budget(request.budget),)
-    targets = base.service_targets
-    if request.fill_rate is not None:
-        targets = (ServiceTarget(ServiceKind.FILL_RATE, request.fill_rate),)
-    return Constraints(budgets=budgets, service_targets=targets)
+    """The dataset's budgets and targets with the request's replacements (as the CLI)."""
+    constraints = dataset.constraints
+    if request.budget is not None:
+        constraints = replace(constraints, budgets=(Budget(request.budget),))
+    if request.service_level is not None:
+        target = ServiceTarget(ServiceKind(request.service_kind), request.service_level)
+        constraints = replace(constraints, service_targets=(target,))
+    return constraints
 
 
 def solve(
@@ -39,27 +37,27 @@ def solve(
     time_limit: float | None = None,
     progress: Callable[[str, float], None] = lambda stage, fraction: None,
 ) -> OrderPlan:
-    """The order plan for ``request`` (the same calls as ``stockwise plan``)."""
+    """The order plan for ``request``: the calls ``stockwise plan`` makes, in its order.
+
+    time_limit : [s] a cap on the request's own solver time limit (synchronous plans)
+    """
     progress("drawing scenarios", 0.1)
-    try:
-        scenarios = history_scenarios(dataset, request.horizon, request.scenarios, request.seed)
-    except ValueError as err:  # the history cannot supply this horizon
-        raise ProblemError(f"horizon: {err}") from err
+    futures = from_history(dataset, request.horizon, request.scenarios, request.seed)
     progress("building the model", 0.2)
     problem = build_problem(
         dataset,
-        scenarios,
+        futures,
         request.horizon,
         constraints=constraints_for(dataset, request),
         shortage=request.shortage,
+        objective=request.objective,
+        cycle_service_form=request.cycle_service,
         integer=request.integer,
     )
     progress("solving", 0.3)
-    limit = min(filter(None, (request.time_limit, time_limit)), default=None)
+    limit = min(request.time_limit, time_limit or request.time_limit)
     options = SolveOptions(time_limit=limit, mip_gap=request.mip_gap)
-    return plan_orders(
-        problem, request.solver, options, relax_if_infeasible=request.relax_if_infeasible
-    )
+    return plan_orders(problem, request.solver, options)
 
 
 def store(
@@ -114,3 +112,30 @@ def table(session: Session, record: PlanRecord, name: str):
     """One of the plan's tables (``orders``, ``service``, ``usage``, ``shadow_prices``)."""
     frames, _, _ = unpack(session.get(Blob, record.blob_id).data)
     return frames[name]
+
+
+class PlanReader:
+    """Stored plans as response JSON, cached: a stored plan never changes, so the cache is
+    never stale (``size`` plans kept, least recently stored dropped first)."""
+
+    def __init__(self, engine: Engine, size: int = 256) -> None:
+        self._engine = engine
+        self._size = size
+        self._json: OrderedDict[int, bytes] = OrderedDict()
+
+    async def json(self, plan_id: int) -> bytes | None:
+        body = self._json.get(plan_id)
+        if body is None:
+            body = await run_in_threadpool(self._load, plan_id)
+        return body
+
+    def _load(self, plan_id: int) -> bytes | None:
+        with Session(self._engine) as session:
+            record = session.get(PlanRecord, plan_id)
+            if record is None:
+                return None
+            body = PlanPublic.model_validate(record).model_dump_json().encode()
+        self._json[plan_id] = body
+        while len(self._json) > self._size:
+            self._json.popitem(last=False)
+        return body

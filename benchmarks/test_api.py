@@ -1,0 +1,167 @@
+"""HTTP API under load, from a second process on loopback.
+
+* reading a stored plan (``GET /plans/{id}``) at 50 concurrent clients: p50 / p99
+  (target p99 < 50 ms), against ``GET /health`` under the same load as the baseline
+  (the cost of the HTTP stack alone), reported as a ratio;
+* a small synchronous plan (``POST /plans?wait=true``) at 5 concurrent clients;
+* job submission (``POST /plans``, queued, no worker) at 20 concurrent clients: jobs / s.
+
+Each client is one keep-alive connection issuing requests back to back (closed loop), all
+on one asyncio loop in a separate load-generator process. Results are printed and written to
+``.benchmarks/api_latency.json``.
+
+    .venv/bin/python -m pytest benchmarks/test_api.py --benchmark-only -q -s
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+RESULTS: dict[str, dict[str, float]] = {}
+OUT = Path(".benchmarks/api_latency.json")
+
+
+def load(
+    url: str,
+    method: str,
+    path: str,
+    token: str,
+    clients: int,
+    per_client: int,
+    body: str | None = None,
+) -> dict[str, float]:
+    """Closed-loop load: ``clients`` keep-alive connections, each sending ``per_client``
+    requests back to back, on one asyncio loop (no client threads fighting for the GIL);
+    latency statistics [ms]."""
+    host, port = url.removeprefix("http://").split(":")
+    payload = (body or "").encode()
+    request = (
+        f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+    ).encode() + payload
+
+    async def client(latencies: list[float], statuses: list[int]) -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        for _ in range(per_client):
+            t0 = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = re.search(rb"content-length: *(\d+)", head, re.IGNORECASE)
+            await reader.readexactly(int(length.group(1)))
+            latencies.append(time.perf_counter() - t0)
+            statuses.append(int(head.split(b" ", 2)[1]))
+        writer.close()
+
+    async def main() -> tuple[list[float], list[int], float]:
+        latencies: list[float] = []
+        statuses: list[int] = []
+        t0 = time.perf_counter()
+        await asyncio.gather(*(client(latencies, statuses) for _ in range(clients)))
+        return latencies, statuses, time.perf_counter() - t0
+
+    latencies, statuses, wall = asyncio.run(main())
+    ms = np.asarray(latencies) * 1000
+    return {
+        "clients": clients,
+        "requests": len(ms),
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "max_ms": float(ms.max()),
+        "per_second": len(ms) / wall,
+        "statuses": {str(c): statuses.count(c) for c in set(statuses)},
+    }
+
+
+def run_load(
+    url: str,
+    token: str,
+    method: str,
+    path: str,
+    clients: int,
+    per_client: int,
+    body: dict | None = None,
+) -> dict[str, float]:
+    """:func:`load` in a second process (this file run as a script)."""
+    args = [url, method, path, token, str(clients), str(per_client), json.dumps(body)]
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True, timeout=600
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    from stockwise.api import Settings
+    from stockwise.api.admin import create_user
+    from stockwise.api.models import Role
+    from tests.api.conftest import Server
+    from tests.api.tiny import as_json, tiny_tables
+
+    folder = tmp_path_factory.mktemp("api-bench")
+    url = f"sqlite:///{folder / 'api.db'}"
+    create_user(Settings(data_dir=folder, database_url=url), "bench", "bench-pass-1", Role.PLANNER)
+    server = Server(folder, url, workers=0, log_level="WARNING").start()
+    token = server.login("bench", "bench-pass-1")
+    with server.client(token) as c:
+        tables = {"name": "tiny", "tables": as_json(tiny_tables())}
+        dataset = c.post("/datasets/json", json=tables).json()["id"]
+        plan = c.post(
+            "/plans?wait=true", json={"dataset_id": dataset, "horizon": 8, "scenarios": 30}
+        ).json()["id"]
+    yield server, token, dataset, plan
+    server.stop()
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(json.dumps(RESULTS, indent=2))
+    print("\n" + json.dumps(RESULTS, indent=2))
+
+
+def _record(benchmark, name: str, stats: dict) -> None:
+    RESULTS[name] = stats
+    benchmark.extra_info.update(stats)
+    assert set(stats["statuses"]) <= {"200", "201", "202"}, stats["statuses"]
+
+
+def test_read_stored_plan_50_clients(benchmark, api):
+    server, token, _, plan = api
+    run_load(server.url, token, "GET", "/health", 50, 10)  # warm-up
+    baseline = run_load(server.url, token, "GET", "/health", 50, 100)
+    stats = benchmark.pedantic(
+        run_load, args=(server.url, token, "GET", f"/plans/{plan}", 50, 100), rounds=1
+    )
+    _record(benchmark, "health_50_clients", baseline)
+    _record(benchmark, "read_plan_50_clients", stats)
+    RESULTS["read_plan_50_clients"]["p99_vs_health_p99"] = stats["p99_ms"] / baseline["p99_ms"]
+    RESULTS["read_plan_50_clients"]["meets_p99_50ms"] = stats["p99_ms"] < 50
+
+
+def test_small_sync_plan_5_clients(benchmark, api):
+    server, token, dataset, _ = api
+    body = {"dataset_id": dataset, "horizon": 4, "scenarios": 10}
+    stats = benchmark.pedantic(
+        run_load, args=(server.url, token, "POST", "/plans?wait=true", 5, 6, body), rounds=1
+    )
+    _record(benchmark, "sync_plan_5_clients", stats)
+
+
+def test_job_submission_throughput(benchmark, api):
+    server, token, dataset, _ = api
+    body = {"dataset_id": dataset, "horizon": 4, "scenarios": 10}
+    stats = benchmark.pedantic(
+        run_load, args=(server.url, token, "POST", "/plans", 20, 15, body), rounds=1
+    )
+    _record(benchmark, "submit_job_20_clients", stats)
+
+
+if __name__ == "__main__":
+    url, method, path, token, clients, per_client, body = sys.argv[1:]
+    body = None if body == "null" else body
+    print(json.dumps(load(url, method, path, token, int(clients), int(per_client), body)))
