@@ -51,7 +51,7 @@ N_LANE_KPI = 3
 N_TRACE = 5
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _position(n, i, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_idx):
     """Installation inventory position [units] of item ``i`` at location ``n``."""
     ip = on_hand[n, i] - backlog[n, i] + transit[n, i]
@@ -62,7 +62,7 @@ def _position(n, i, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, ou
     return ip
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, lane_up,
           unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, kpi, lane_kpi,
           trace, count, disc):  # fmt: skip
@@ -125,7 +125,7 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
             last_arr[l] = arrival
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
            desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand, backlog,
            transit, owed, qty, lane_kpi, count, disc):  # fmt: skip
@@ -282,6 +282,28 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
             traj[r, t, j] = on_hand[n, i] - backlog[n, i]
 
 
+@njit(cache=True)
+def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane,
+                 in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
+                 transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
+                 storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand, dem_col,
+                 lead, lane_up, on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi,
+                 track, traj, trace):  # fmt: skip
+    """Periods ``t0 .. t1 - 1`` of replication ``r`` (its own state slices)."""
+    n_loc, n_items = on_hand.shape
+    n_lanes = owed.shape[0]
+    alloc = np.zeros((n_lanes, n_items))
+    qty = np.zeros((n_lanes, n_items))
+    short = np.zeros((n_loc, n_items))
+    for t in range(t0, t1):
+        _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
+                in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
+                transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
+                storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand, dem_col,
+                lead, lane_up, on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi,
+                track, traj, trace, alloc, qty, short)  # fmt: skip
+
+
 @njit(cache=True, parallel=True)
 def run_kernel(t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
                in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding,
@@ -291,17 +313,10 @@ def run_kernel(t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order
                trace):  # fmt: skip
     """Advance every replication from period ``t0`` to ``t1`` (state arrays are updated in
     place; the first axis of every state, KPI and random array is the replication)."""
-    n_rep = on_hand.shape[0]
-    n_loc, n_items = on_hand.shape[1], on_hand.shape[2]
-    n_lanes = owed.shape[1]
-    for r in prange(n_rep):
-        alloc = np.zeros((n_lanes, n_items))
-        qty = np.zeros((n_lanes, n_items))
-        short = np.zeros((n_loc, n_items))
-        for t in range(t0, t1):
-            _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
-                    in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
-                    transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
-                    storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand, dem_col,
-                    lead, lane_up, on_hand[r], backlog[r], owed[r], pipe[r], transit[r],
-                    last_arr[r], kpi, lane_kpi, track, traj, trace, alloc, qty, short)  # fmt: skip
+    for r in prange(on_hand.shape[0]):
+        _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane,
+                     in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
+                     transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
+                     storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand,
+                     dem_col, lead, lane_up, on_hand[r], backlog[r], owed[r], pipe[r],
+                     transit[r], last_arr[r], kpi, lane_kpi, track, traj, trace)  # fmt: skip
