@@ -16,7 +16,7 @@ elastic version relaxes with a penalised slack per limit entry.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -627,8 +627,6 @@ def _entries(
 
 
 def _with_rows(block: LimitBlock, entry_of_row: np.ndarray) -> LimitBlock:
-    from dataclasses import replace
-
     return replace(block, entry_of_row=entry_of_row)
 
 

@@ -136,9 +136,9 @@ def plan_orders(
     status = _status(result)
     if status is PlanStatus.INFEASIBLE and relax_if_infeasible:
         relaxations, new_bounds, _ = find_relaxations(problem, solver, options)
-        result = solve(relaxed_model(f, new_bounds), solver, options)
-        status = PlanStatus.RELAXED if result.has_solution else PlanStatus.FAILED
         f = Formulation(relaxed_model(f, new_bounds), problem, f.demand_keys, f.limits, False)
+        result = solve(f.model, solver, options)
+        status = PlanStatus.RELAXED if result.has_solution else PlanStatus.FAILED
     return _report(f, result, status, solver, options, relaxations, formulate_time, t0)
 
 
