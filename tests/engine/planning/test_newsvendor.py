@@ -30,12 +30,16 @@ def test_single_period_order_is_the_empirical_critical_fractile(shortage):
     assert plan.quantities[0, 0, 0] == pytest.approx(expected, rel=1e-9)
 
 
-def test_profit_objective_moves_the_fractile_by_the_price():
-    # Lost sales also lose the price r: fractile (r + p - c) / (r + p + h).
+@pytest.mark.parametrize("shortage", ["lost_sales", "backorder"])
+def test_profit_objective_moves_the_fractile_by_the_price(shortage):
+    # A unit short also loses the price r (a backlog left at the end of the horizon is never
+    # sold): fractile (r + p - c) / (r + p + h).
     rng = np.random.default_rng(2)
     demand = rng.lognormal(3.0, 0.5, size=(150, 1, 1))
     item = newsvendor_item(penalty=1.0, price=6.0)  # c = 4, h = 1, p = 1, r = 6: 3/8
-    plan = plan_orders(store_problem(store_dataset([item]), demand, objective="profit"))
+    plan = plan_orders(
+        store_problem(store_dataset([item]), demand, objective="profit", shortage=shortage)
+    )
     expected = np.quantile(demand.ravel(), 3.0 / 8.0, method="inverted_cdf")
     assert plan.quantities[0, 0, 0] == pytest.approx(expected, rel=1e-9)
     q = plan.quantities[0, 0, 0]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stockwise.data import Item, Lane
-from stockwise.engine.planning import ProblemError, build_problem
+from stockwise.engine.planning import ProblemError, build_problem, plan_orders
 from stockwise.engine.planning.problem import arrival_periods
 from stockwise.scenarios import ScenarioSet
 from tests.engine.planning.tiny import store_dataset, store_problem
@@ -52,3 +52,23 @@ def test_scenarios_for_unknown_places_are_named():
     sc = ScenarioSet.from_arrays([("A", "NOWHERE")], np.ones((2, 1, 3)))
     with pytest.raises(ProblemError, match=r"series 0 \(A, NOWHERE\): 'NOWHERE' is not a stocking"):
         build_problem(store_dataset([ITEM]), sc)
+
+
+def test_plan_hedges_against_scenario_lead_times():
+    # 10 units wanted in period 2; the lane takes 0 periods in one scenario, 1 in the other.
+    # Ordering in period 2 misses the demand half the time (penalty 2 per unit); ordering in
+    # period 1 arrives in time in both and costs at most one period of holding (0.1 per unit).
+    sc = ScenarioSet(
+        keys=(("A", "STORE"),),
+        demand=np.array([[[0.0, 10.0]], [[0.0, 10.0]]]),
+        weights=np.array([0.5, 0.5]),
+        lanes=(("SUP", "STORE"),),
+        lead_times=np.array([[[0, 0]], [[1, 1]]]),
+    )
+    plan = plan_orders(build_problem(store_dataset([ITEM]), sc))
+    np.testing.assert_allclose(plan.quantities[0, 0], [10.0, 0.0], atol=1e-9)
+    assert plan.objective == pytest.approx(10 * 1.0 + 0.5 * 10 * 0.1)
+    # With the mean lead time (0.5 rounds to 0) the same demand is ordered just in time.
+    mean = ScenarioSet.from_arrays([("A", "STORE")], sc.demand)
+    late = plan_orders(build_problem(store_dataset([ITEM], lead_time=0.5), mean))
+    np.testing.assert_allclose(late.quantities[0, 0], [0.0, 10.0], atol=1e-9)
