@@ -184,6 +184,7 @@ def formulate(p: PlanningProblem, *, elastic: bool = False) -> Formulation:
         {on_hand: h_part, short: s_part, order: x_part},
         lower=rhs.ravel(),
         upper=rhs.ravel(),
+        labels=_labels(p, "on_hand"),
     )
 
     # ---- with backorders, a location with demand and outbound lanes ships from stock only ----
@@ -206,7 +207,7 @@ def formulate(p: PlanningProblem, *, elastic: bool = False) -> Formulation:
                 -1.0,
                 (len(block.entry_of_row), block.n_entries),
             )
-        model.add_constraints(block.kind, terms, upper=upper)
+        model.add_constraints(block.kind, terms, upper=upper, labels=_limit_labels(p, block))
         limits[block.kind] = block
 
     oidx = np.arange(order.size).reshape(l_n, i_n, t_n)
@@ -628,6 +629,21 @@ def _entries(
 
 def _with_rows(block: LimitBlock, entry_of_row: np.ndarray) -> LimitBlock:
     return replace(block, entry_of_row=entry_of_row)
+
+
+def _limit_labels(p: PlanningProblem, block: LimitBlock) -> Callable[[], list[str]]:
+    """``subject|period`` per row (``s<scenario>|...`` where rows repeat per scenario)."""
+
+    def make() -> list[str]:
+        n = block.n_entries
+        labels = []
+        for r, e in enumerate(block.entry_of_row):
+            when = p.period_label(block.period[e]) if block.period[e] >= 0 else "horizon"
+            scenario = f"s{r // n}|" if len(block.entry_of_row) > n else ""
+            labels.append(f"{scenario}{block.subject[e]}|{when}")
+        return labels
+
+    return make
 
 
 def _labels(
