@@ -39,7 +39,7 @@ sense, so a binding budget row of a cost minimisation has a dual ≤ 0.
 
 from stockwise.solvers.backends.pyomo import to_pyomo, write_model
 from stockwise.solvers.model import ConstraintBlock, LinearModel, Sense, VariableBlock
-from stockwise.solvers.registry import available, backend, capabilities, solve
+from stockwise.solvers.registry import available, capabilities, get_backend, solve
 from stockwise.solvers.results import (
     SolutionStatus,
     SolveOptions,
@@ -61,8 +61,8 @@ __all__ = [
     "Timings",
     "VariableBlock",
     "available",
-    "backend",
     "capabilities",
+    "get_backend",
     "solve",
     "to_pyomo",
     "write_model",

@@ -9,7 +9,7 @@ from stockwise.solvers.results import SolveOptions, SolverError, SolveResult
 ALIASES = {"highs-direct": "highs", "highspy": "highs", "or-tools": "ortools"}
 
 
-def backend(name: str = "highs") -> Backend:
+def get_backend(name: str = "highs") -> Backend:
     """The backend called ``name``: ``highs`` (alias ``highs-direct``), ``pyomo`` (Pyomo with
     ``appsi_highs``) or ``pyomo:<solver>`` for any Pyomo solver, ``ortools``, ``scipy``."""
     base, _, sub = name.partition(":")
@@ -38,14 +38,14 @@ def capabilities() -> dict[str, frozenset[Feature]]:
 
 
 def solve(
-    model: LinearModel, backend_name: str = "highs", options: SolveOptions | None = None
+    model: LinearModel, backend: str = "highs", options: SolveOptions | None = None
 ) -> SolveResult:
-    """Solve ``model`` with the backend ``backend_name``.
+    """Solve ``model`` with the backend named ``backend`` (see :func:`get_backend`).
 
     Returns a :class:`SolveResult` whatever the outcome (check ``.status`` or call
     ``.raise_for_status()``); raises :class:`SolverError` only when the backend cannot be
     used for this model at all (not installed, or no MIP support).
     """
-    chosen = backend(backend_name)
+    chosen = get_backend(backend)
     chosen.check(model)
     return chosen.solve(model, options or SolveOptions())

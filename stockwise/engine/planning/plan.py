@@ -26,10 +26,10 @@ from stockwise.solvers import (
     TerminationCondition,
     Timings,
     capabilities,
+    get_backend,
     solve,
 )
 from stockwise.solvers.backends.base import Feature
-from stockwise.solvers.registry import backend as find_backend
 
 
 class PlanStatus(StrEnum):
@@ -206,6 +206,6 @@ def _report(f, result, status, solver, options, relaxations, formulate_time, t0)
 
 def _fixed_lp_duals(model, x, solver: str, options: SolveOptions):
     """Row duals of the LP left when the MIP's integer decisions are fixed."""
-    name = solver if Feature.DUALS in capabilities().get(find_backend(solver).name, ()) else "highs"
+    name = solver if Feature.DUALS in capabilities().get(get_backend(solver).name, ()) else "highs"
     fixed = solve(model.with_fixed_integers(x), name, options)
     return fixed.duals if fixed.has_solution else None
