@@ -67,7 +67,16 @@ class AutoMethod:
     candidates: dict[str, tuple[SeriesMethod, ...]] = field(default_factory=default_candidates)
     name: str = "auto"
 
-    def _score(self, method: SeriesMethod, y: np.ndarray, m: int, cuts: list[int], rng) -> float:
+    def _score(
+        self,
+        method: SeriesMethod,
+        y: np.ndarray,
+        m: int,
+        cuts: list[int],
+        rng: np.random.Generator,
+    ) -> float:
+        """Mean pinball loss over the folds ending at ``cuts``, over the first window's mean
+        absolute one-step change (infinite when a candidate produces no finite score)."""
         losses = []
         for cut in cuts:
             fit = method.fit(y[:cut], m, rng)

@@ -89,3 +89,21 @@ def test_no_admissible_form_falls_back_to_seasonal_naive_and_says_why():
 def test_bad_form_code_is_a_clear_error():
     with pytest.raises(ValueError, match="ETS form 'AXN'"):
         ETS(forms=("AXN",))
+
+
+def test_failing_forms_are_skipped_and_recorded(monkeypatch):
+    from stockwise.forecasting import ets as ets_module
+
+    real = ets_module.fit_form
+
+    def flaky(y, form, m):
+        if form.trend != "N":
+            raise FloatingPointError("forecast diverges")
+        return real(y, form, m)
+
+    monkeypatch.setattr(ets_module, "fit_form", flaky)
+    fit = ETS(forms=("ANN", "AAN", "AAdN")).fit(SEASONAL, 12, np.random.default_rng(0))
+    assert fit.model == "ets(ANN)"
+    assert "skipped AAN: forecast diverges, AAdN: forecast diverges" in fit.reason
+    fit = ETS(forms=("AAN",)).fit(SEASONAL, 12, np.random.default_rng(0))
+    assert fit.model == "seasonal_naive" and "ETS failed (AAN: forecast diverges)" in fit.reason
