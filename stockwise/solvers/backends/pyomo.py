@@ -49,6 +49,9 @@ def to_pyomo(model: LinearModel):
     from pyomo.core.expr.numeric_expr import LinearExpression
 
     m = pyo.ConcreteModel(name=model.name)
+    for name in [*model.variables, *model.constraints]:
+        if hasattr(m, name) or name in ("objective", "dual"):
+            raise ValueError(f"block name {name!r} clashes with a Pyomo model attribute")
     columns = []
     for block in model.variables.values():
         labels = block.label_list()
