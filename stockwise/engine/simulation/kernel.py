@@ -17,9 +17,12 @@ writes only its own slice, so results do not depend on the thread count):
       draw: **orders never cross** on a lane.
    c. **Review and ordering** by the policy (kind codes below) on the inventory position
       ``on hand - backorders + in transit + owed to it - owed by it`` (installation) or
-      the sum of that over the location and everything downstream (echelon). Orders are
-      scaled down so the volume on hand and on order fits the storage capacity. An order
-      goes to the upstream location in the same period, which ships it in step b.
+      the sum of that over the location and everything downstream (echelon). Storage
+      capacity: the period's orders are scaled down to fit the space free *now* (capacity
+      minus the volume on hand); stock in transit is not counted (it is consumed while it
+      travels), so with several orders in transit a burst of arrivals can overfill the
+      space. An order goes to the upstream location in the same period, which ships it in
+      step b.
 
 3. **Accounting** at the end of the period for periods ``t >= warmup``, discounted by
    ``discount**t``.
@@ -171,10 +174,7 @@ def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr
     if storage_cap[n] < np.inf and placed > 0.0:
         held = 0.0
         for i in range(n_items):
-            units = on_hand[n, i] + transit[n, i]
-            for k in range(lo, hi):
-                units += owed[in_idx[k], i]
-            held += units * volume[i]
+            held += max(on_hand[n, i], 0.0) * volume[i]
         room = max(storage_cap[n] - held, 0.0)
         if placed > room:
             scale = room / placed
