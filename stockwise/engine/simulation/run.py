@@ -181,7 +181,8 @@ def simulate(
     lost_sales : unmet customer demand is lost (penalty once) instead of backordered
     track : ``(item, location)`` pairs whose net inventory is kept per period (fan charts)
     replanner : re-plans :class:`FollowPlan` policies between kernel segments
-    trace : keep per-period flows in ``result.notes``-free ``PolicyRun`` (tests only)
+    trace : keep every period's flows in ``result.traces`` (memory ``R x T x N x I x 5``;
+        for checks and tests)
 
     Same ``scenarios`` → bit-identical results, whatever the number of threads.
     """
