@@ -429,6 +429,9 @@ def simulate(
     replan_every: Annotated[int, typer.Option(min=1, help="Re-plan every k periods")] = 3,
     plan_horizon: Annotated[int, typer.Option(min=1, help="Plan look-ahead [periods]")] = 8,
     plan_scenarios: Annotated[int, typer.Option(min=1, help="Scenarios per re-plan")] = 8,
+    lost_sales: Annotated[
+        bool, typer.Option("--lost-sales", help="Unmet demand is lost (default: backordered)")
+    ] = False,
     report: Annotated[Path | None, typer.Option(help="Write the HTML report here")] = None,
 ) -> None:
     """Compare replenishment policies by Monte Carlo simulation on the same futures."""
@@ -464,6 +467,7 @@ def simulate(
             replan_every=replan_every,
             plan_horizon=plan_horizon,
             plan_scenarios=plan_scenarios,
+            lost_sales=lost_sales,
         )
         result = compare_policies(dataset, names, settings, whatif=spec)
     except (WhatIfError, ValueError) as err:

@@ -35,7 +35,8 @@ POLICY_NAMES = (*STATIC, "naive", "plan")
 class CompareSettings:
     """replications : simulated futures; periods : simulated horizon [periods];
     replan_every, plan_horizon [periods], plan_scenarios : the re-planning policy's rhythm,
-    look-ahead and sample size; cover : periods of cover beyond the lead time (naive)."""
+    look-ahead and sample size; cover : periods of cover beyond the lead time (naive);
+    lost_sales : unmet customer demand is lost instead of backordered."""
 
     replications: int = 100
     periods: int = 26
@@ -45,6 +46,7 @@ class CompareSettings:
     plan_scenarios: int = 10
     cover: float = 2.0
     warmup: int = 0
+    lost_sales: bool = False
 
 
 def restrict_items(dataset: Dataset, items: Sequence[str]) -> Dataset:
@@ -168,4 +170,5 @@ def compare_policies(
         warmup=settings.warmup,
         track=track,
         replanner=replanner,
+        lost_sales=settings.lost_sales,
     )
