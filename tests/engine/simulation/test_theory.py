@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import stats
 
-from stockwise.engine.policy import SS, BaseStock
+from stockwise.engine.policy import RQ, RS, SS, BaseStock
 from stockwise.engine.simulation import pack, simulate
 from stockwise.engine.simulation.result import interval
 from stockwise.scenarios import from_distribution
@@ -86,3 +87,49 @@ def test_s_s_matches_zheng_federgruen_exact_cost(s, big_s):
     mean_cost, lo, hi = cost_interval(res, ("holding", "shortage", "ordering"))
     assert lo <= exact <= hi, (mean_cost, lo, hi)
     assert hi - lo < 0.01 * exact  # narrow enough to tell (3, 10) from (4, 10)
+
+
+@pytest.mark.parametrize("instance", ["example_5_8", "problem_5_2"])
+def test_r_q_matches_federgruen_zheng_exact_cost(instance):
+    # Continuous review with Poisson demand, approximated by periods of length dt short
+    # enough that two demands rarely fall in one period (the undershoot of r is ~0).
+    case = ref("rQ_exact_poisson_federgruen_zheng", instance)
+    p, r = case["params"], case["result"]
+    dt = 0.05 / p["demand_mean"] * 1.5  # about 0.075 expected demands per period
+    lead = int(round(p["lead_time"] / dt))
+    ds = serial(
+        [lead],
+        holding_rate=p["holding_cost"] * dt,
+        penalty=p["stockout_cost"] * dt,
+        fixed_cost=p["fixed_cost"],
+    )
+    periods = int(200 / (p["demand_mean"] * dt)) + 5 * lead  # ~200 demands per replication
+    sc = from_distribution([("I0", "N1")], np.full((1, periods), p["demand_mean"] * dt), 200, 5)
+    policy = RQ(single([float(r["r"])]), single([float(r["Q"])]))
+    res = simulate(ds, [policy], sc, warmup=5 * lead)
+    reps = res.per_replication(policy.name)
+    per_time = (reps["holding"] + reps["shortage"] + reps["ordering"]) / (res.periods * dt)
+    mean_cost, lo, hi = interval(per_time.to_numpy(), CONFIDENCE)
+    exact = r["expected_cost_per_unit_time"]
+    assert lo <= exact <= hi, (mean_cost, lo, hi)
+    assert hi - lo < 0.03 * exact
+
+
+def test_r_s_matches_the_periodic_review_closed_form():
+    # Review every R periods, order up to S: the end-of-period inventory j periods after an
+    # order arrives is S - D(L + j), so the cost per period averages R newsvendor costs.
+    review, lead, mu, sigma, h, p, level = 3, 2, 20.0, 5.0, 1.0, 9.0, 95.0
+    exact = 0.0
+    for j in range(review):
+        n = lead + j
+        m, s = n * mu, np.sqrt(n) * sigma
+        z = (level - m) / s
+        loss = s * (stats.norm.pdf(z) - z * stats.norm.sf(z))  # E[(D - S)^+]
+        exact += (h * (level - m + loss) + p * loss) / review
+    ds = serial([lead], holding_rate=h, penalty=p)
+    mean = np.full((1, 600), mu)
+    sc = from_distribution([("I0", "N1")], mean, 200, 21, sd=sigma, distribution="normal")
+    res = simulate(ds, [RS(review, single([level]))], sc, warmup=30)
+    mean_cost, lo, hi = cost_interval(res)
+    assert lo <= exact <= hi, (mean_cost, lo, hi, exact)
+    assert hi - lo < 0.02 * exact
