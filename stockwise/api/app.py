@@ -17,10 +17,28 @@ from stockwise.api.core.metrics import RequestMetrics, StoredRunsCollector
 from stockwise.api.core.middleware import RequestContext
 from stockwise.api.jobs import JobRunner, build_queue, start_embedded_worker
 from stockwise.api.jobs.kinds import KINDS
-from stockwise.api.routes import auth, datasets, jobs, ops, plans, users
+from stockwise.api.routes import (
+    auth,
+    datasets,
+    forecasts,
+    jobs,
+    ops,
+    plans,
+    simulations,
+    users,
+)
 from stockwise.api.services.plans import PlanReader
 
-ROUTERS = (ops.router, auth.router, users.router, datasets.router, plans.router, jobs.router)
+ROUTERS = (
+    ops.router,
+    auth.router,
+    users.router,
+    datasets.router,
+    forecasts.router,
+    plans.router,
+    simulations.router,
+    jobs.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
+from sqlmodel import Session, SQLModel
 
 from stockwise.data import ValidationError
 from stockwise.engine.planning import ProblemError
+from stockwise.scenarios import WhatIfError
 from stockwise.solvers import SolverError
 
 
@@ -41,9 +43,25 @@ def install(app: FastAPI) -> None:
             status_code=422,
         )
 
+    @app.exception_handler(WhatIfError)
+    async def _whatif_invalid(_request: Request, err: WhatIfError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": [{"loc": ["body", "whatif"], "msg": str(err), "type": "whatif"}]},
+            status_code=422,
+        )
+
     @app.exception_handler(SolverError)
     async def _solver_unusable(_request: Request, err: SolverError) -> JSONResponse:
         return JSONResponse(
             {"detail": [{"loc": ["body", "solver"], "msg": str(err), "type": "solver"}]},
             status_code=422,
+        )
+
+
+def require(session: Session, table: type[SQLModel], row_id: int, field: str) -> None:
+    """422 naming ``field`` when the body refers to a row that does not exist."""
+    if session.get(table, row_id) is None:
+        name = table.__tablename__
+        raise HTTPException(
+            422, [{"loc": ["body", field], "msg": f"no {name} {row_id}", "type": "unknown_id"}]
         )

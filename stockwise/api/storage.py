@@ -56,9 +56,9 @@ def unpack(data: bytes) -> tuple[dict[str, pd.DataFrame], dict[str, np.ndarray],
     return frames, arrays, meta
 
 
-def store_blob(session: Session, data: bytes) -> Blob:
+def store_blob(session: Session, data: bytes, media_type: str = MEDIA_TYPE) -> Blob:
     blob = Blob(
-        media_type=MEDIA_TYPE, size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data
+        media_type=media_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data
     )
     session.add(blob)
     session.flush()
@@ -99,3 +99,17 @@ def _load_dataset(engine: Engine, blob_id: int) -> Dataset:
 def load_dataset(engine: Engine, record: DatasetRecord) -> Dataset:
     """The stored dataset (cached: stored datasets never change)."""
     return _load_dataset(engine, record.blob_id)
+
+
+def dataset_by_id(engine: Engine, dataset_id: int) -> Dataset:
+    """The stored dataset ``dataset_id``; ``LookupError`` naming the id if there is none."""
+    with Session(engine) as session:
+        record = session.get(DatasetRecord, dataset_id)
+    if record is None:
+        raise LookupError(f"dataset_id: no dataset {dataset_id}")
+    return load_dataset(engine, record)
+
+
+def blob_bytes(engine: Engine, blob_id: int) -> bytes:
+    with Session(engine) as session:
+        return session.get(Blob, blob_id).data

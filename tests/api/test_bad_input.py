@@ -82,7 +82,10 @@ def test_impossible_parameters_name_the_field(client, change, field):
 
 
 def test_unknown_ids_and_tables(live, client):
-    assert "no dataset 999" in _detail(client.post("/plans", json={"dataset_id": 999}), 422)
+    unknown = _detail(client.post("/plans", json={"dataset_id": 999}), 422)
+    assert unknown == [
+        {"loc": ["body", "dataset_id"], "msg": "no dataset 999", "type": "unknown_id"}
+    ]
     assert "no plan 999" in _detail(client.get("/plans/999"), 404)
     assert "no job nope" in _detail(client.get("/jobs/nope"), 404)
     assert "no dataset 999" in _detail(client.get("/datasets/999"), 404)

@@ -7,7 +7,8 @@ import pandas as pd
 
 
 def tiny_tables(periods: int = 60, seed: int = 7) -> dict[str, pd.DataFrame]:
-    """Tables in the input schema: SUP → DC → ST1, ST2; items A, B; weekly demand."""
+    """Tables in the input schema: SUP → DC → ST1, ST2; items A, B; weekly demand; a
+    purchase budget of 5,000 per period."""
     rng = np.random.default_rng(seed)
     dates = pd.date_range("2024-01-01", periods=periods, freq="W-MON")
     demand = pd.DataFrame(
@@ -24,7 +25,7 @@ def tiny_tables(periods: int = 60, seed: int = 7) -> dict[str, pd.DataFrame]:
                 "item": ["A", "B"],
                 "unit_cost": [10.0, 4.0],
                 "holding_cost_rate": [0.005, 0.005],
-                "shortage_penalty": [8.0, 3.0],
+                "shortage_penalty": [30.0, 12.0],  # above cost: lost sales are worth avoiding
             }
         ),
         "locations": pd.DataFrame(
@@ -39,6 +40,10 @@ def tiny_tables(periods: int = 60, seed: int = 7) -> dict[str, pd.DataFrame]:
             }
         ),
         "demand": demand,
+        # a loose budget, so the plan has a limit with a shadow price
+        "constraints": pd.DataFrame(
+            {"type": ["budget"], "item": [""], "location": [""], "period": [""], "value": [5000.0]}
+        ),
     }
 
 

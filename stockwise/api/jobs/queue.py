@@ -10,7 +10,14 @@ from stockwise.api.core.config import Settings
 TASK_NAME = "stockwise.run_job"
 # An idle SQLite queue is polled; huey backs off up to 10 s by default, which delays a new
 # job (and a graceful shutdown) by as much. Half a second of polling costs nothing.
-CONSUMER_OPTIONS = {"worker_type": "thread", "periodic": False, "max_delay": 0.5}
+# On shutdown a running job gets 10 s to finish; after that it is abandoned (the threads are
+# daemons) and, its heartbeat gone silent, re-run or failed by the next process to start.
+CONSUMER_OPTIONS = {
+    "worker_type": "thread",
+    "periodic": False,
+    "max_delay": 0.5,
+    "shutdown_timeout": 10.0,
+}
 
 
 def build_queue(settings: Settings) -> Huey:

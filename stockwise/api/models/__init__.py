@@ -3,8 +3,14 @@
 from stockwise.api.models.audit import AuditEvent, AuditEventPublic
 from stockwise.api.models.blob import Blob
 from stockwise.api.models.dataset import DatasetPublic, DatasetRecord
+from stockwise.api.models.forecast import ForecastPublic, ForecastRecord, ForecastRequest
 from stockwise.api.models.job import Job, JobKind, JobPublic, JobState
 from stockwise.api.models.plan import PlanPublic, PlanRecord, PlanRequest
+from stockwise.api.models.simulation import (
+    SimulationPublic,
+    SimulationRecord,
+    SimulationRequest,
+)
 from stockwise.api.models.user import (
     ApiToken,
     ApiTokenCreate,
@@ -25,6 +31,9 @@ __all__ = [
     "Blob",
     "DatasetPublic",
     "DatasetRecord",
+    "ForecastPublic",
+    "ForecastRecord",
+    "ForecastRequest",
     "Job",
     "JobKind",
     "JobPublic",
@@ -33,6 +42,9 @@ __all__ = [
     "PlanRecord",
     "PlanRequest",
     "Role",
+    "SimulationPublic",
+    "SimulationRecord",
+    "SimulationRequest",
     "User",
     "UserCreate",
     "UserPublic",

@@ -25,7 +25,9 @@ class JobState(StrEnum):
 
 
 class JobKind(StrEnum):
+    FORECAST = "forecast"
     PLAN = "plan"
+    SIMULATE = "simulate"
 
 
 class JobBase(SQLModel):

@@ -49,6 +49,9 @@ class PlanRequest(SQLModel):
     horizon: int = Field(8, ge=1, le=156, description="[periods] planning horizon")
     scenarios: int = Field(20, ge=1, le=5000, description="Demand scenarios (S)")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed of the scenarios")
+    forecast_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Scenarios from this forecast; else from history"
+    )
     service_level: float | None = Field(
         None, gt=0, lt=1, description="Target for every item and store, replacing the data's"
     )

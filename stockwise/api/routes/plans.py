@@ -5,27 +5,25 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import col, select
 
 from stockwise.api import audit
 from stockwise.api.deps import MAX_ID, Planner, RowId, SessionDep, SettingsDep, Viewer
+from stockwise.api.errors import require
 from stockwise.api.models import (
     DatasetRecord,
+    ForecastRecord,
     JobKind,
-    JobPublic,
     PlanPublic,
     PlanRecord,
     PlanRequest,
 )
-from stockwise.api.services import jobs, plans
+from stockwise.api.routes.jobs import JOB_RESPONSES, IdempotencyKey, start_job
+from stockwise.api.services import plans
 
 router = APIRouter(prefix="/plans", tags=["plans"])
-IdempotencyKey = Annotated[
-    str | None,
-    Header(max_length=200, description="Send the same key again to get the same job back"),
-]
 
 
 class PlanTable(StrEnum):
@@ -39,7 +37,7 @@ class PlanTable(StrEnum):
     "",
     status_code=202,
     responses={
-        202: {"model": JobPublic, "description": "queued as a job; poll its url"},
+        **JOB_RESPONSES,
         201: {"model": PlanPublic, "description": "?wait=true: the plan, solved now"},
         422: {"description": "a parameter or the dataset does not fit: which and why"},
     },
@@ -55,22 +53,16 @@ def create_plan(
 ) -> Response:
     """Plan orders for a stored dataset. An infeasible request still returns a plan: status
     ``relaxed`` with ``relaxations`` saying which limit must move and by how much."""
-    if session.get(DatasetRecord, body.dataset_id) is None:
-        raise HTTPException(422, f"dataset_id: no dataset {body.dataset_id}")
+    require(session, DatasetRecord, body.dataset_id, "dataset_id")
+    if body.forecast_id is not None:
+        require(session, ForecastRecord, body.forecast_id, "forecast_id")
     if wait:
         engine = request.app.state.engine
         record = plans.run(engine, body, who.username, time_limit=settings.sync_time_limit)
         audit.record(session, who, "plan.run", f"plan:{record.id}", {"wait": True})
         public = PlanPublic.model_validate(record)
         return JSONResponse(public.model_dump(mode="json"), status_code=201)
-    runner = request.app.state.runner
-    job, new = jobs.submit(session, runner, who, JobKind.PLAN, body.model_dump(), idempotency_key)
-    if new:
-        audit.record(session, who, "plan.submit", f"job:{job.id}", body.model_dump())
-    public = JobPublic.model_validate(job).model_dump(mode="json")
-    return JSONResponse(
-        public, status_code=202 if new else 200, headers={"Location": f"/jobs/{job.id}"}
-    )
+    return start_job(session, request, who, JobKind.PLAN, body, idempotency_key)
 
 
 @router.get("", response_model=list[PlanPublic])
@@ -108,7 +100,8 @@ def get_plan_table(
     if format == "csv":
         return Response(frame.to_csv(index=False), media_type="text/csv")
     return Response(
-        frame.to_json(orient="records", date_format="iso"), media_type="application/json"
+        frame.to_json(orient="records", date_format="iso", double_precision=15),
+        media_type="application/json",
     )
 
 

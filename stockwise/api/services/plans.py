@@ -10,11 +10,13 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from stockwise.api.models import Blob, DatasetRecord, PlanPublic, PlanRecord, PlanRequest
-from stockwise.api.storage import load_dataset, pack, store_blob, unpack
+from stockwise.api.models import Blob, ForecastRecord, PlanPublic, PlanRecord, PlanRequest
+from stockwise.api.services import forecasts
+from stockwise.api.storage import dataset_by_id, pack, store_blob, unpack
 from stockwise.data import Budget, Constraints, Dataset, ServiceKind, ServiceTarget
 from stockwise.engine.planning import OrderPlan, build_problem, plan_orders
-from stockwise.scenarios import from_history
+from stockwise.forecasting import ForecastResult
+from stockwise.scenarios import from_forecast, from_history
 from stockwise.solvers import SolveOptions
 
 TABLES = ("orders", "service", "usage", "shadow_prices")
@@ -35,14 +37,21 @@ def solve(
     dataset: Dataset,
     request: PlanRequest,
     time_limit: float | None = None,
+    forecast: ForecastResult | None = None,
     progress: Callable[[str, float], None] = lambda stage, fraction: None,
 ) -> OrderPlan:
     """The order plan for ``request``: the calls ``stockwise plan`` makes, in its order.
 
     time_limit : [s] a cap on the request's own solver time limit (synchronous plans)
+    forecast : draw the scenarios from its sample paths (``--forecast``), else from history
     """
     progress("drawing scenarios", 0.1)
-    futures = from_history(dataset, request.horizon, request.scenarios, request.seed)
+    if forecast is not None:
+        futures = from_forecast(
+            forecast, request.scenarios, request.seed, lanes=dataset.lanes, horizon=request.horizon
+        )
+    else:
+        futures = from_history(dataset, request.horizon, request.scenarios, request.seed)
     progress("building the model", 0.2)
     problem = build_problem(
         dataset,
@@ -97,12 +106,15 @@ def run(
     progress: Callable[[str, float], None] = lambda stage, fraction: None,
 ) -> PlanRecord:
     """Load the dataset, solve, store; the stored plan."""
-    with Session(engine) as session:
-        record = session.get(DatasetRecord, request.dataset_id)
+    dataset = dataset_by_id(engine, request.dataset_id)
+    forecast = None
+    if request.forecast_id is not None:
+        with Session(engine) as session:
+            record = session.get(ForecastRecord, request.forecast_id)
         if record is None:
-            raise LookupError(f"dataset_id: no dataset {request.dataset_id}")
-        dataset = load_dataset(engine, record)
-    plan = solve(dataset, request, time_limit, progress)
+            raise LookupError(f"forecast_id: no forecast {request.forecast_id}")
+        forecast = forecasts.load(engine, record)
+    plan = solve(dataset, request, time_limit, forecast, progress)
     progress("storing", 0.9)
     with Session(engine) as session:
         return store(session, plan, request, username, job_id)
