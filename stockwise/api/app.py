@@ -24,6 +24,7 @@ from stockwise.api.routes import (
     jobs,
     ops,
     plans,
+    policies,
     simulations,
     users,
 )
@@ -36,6 +37,7 @@ ROUTERS = (
     datasets.router,
     forecasts.router,
     plans.router,
+    policies.router,
     simulations.router,
     jobs.router,
 )

@@ -6,6 +6,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, SQLModel
 
+from stockwise.api.services.policies import PolicyInputError
 from stockwise.data import ValidationError
 from stockwise.engine.planning import ProblemError
 from stockwise.scenarios import WhatIfError
@@ -48,6 +49,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": [{"loc": ["body", "whatif"], "msg": str(err), "type": "whatif"}]},
             status_code=422,
+        )
+
+    @app.exception_handler(PolicyInputError)
+    async def _policy_invalid(_request: Request, err: PolicyInputError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": [{"loc": ["body"], "msg": str(err), "type": "policy"}]}, status_code=422
         )
 
     @app.exception_handler(SolverError)
