@@ -54,7 +54,7 @@ N_LANE_KPI = 3
 N_TRACE = 5
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _position(n, i, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_idx):
     """Installation inventory position [units] of item ``i`` at location ``n``."""
     ip = on_hand[n, i] - backlog[n, i] + transit[n, i]
@@ -65,7 +65,7 @@ def _position(n, i, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, ou
     return ip
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, lane_up,
           unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, kpi, lane_kpi,
           trace, count, disc):  # fmt: skip
@@ -128,7 +128,7 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
             last_arr[l] = arrival
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
            desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand, backlog,
            transit, owed, qty, lane_kpi, count, disc):  # fmt: skip
@@ -193,7 +193,7 @@ def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr
             lane_kpi[r, l, ORDERS] += 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr, in_idx,
             out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding, penalty,
             price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap, kind, p1,
@@ -282,7 +282,7 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
             traj[r, t, j] = on_hand[n, i] - backlog[n, i]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane,
                  in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                  transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
@@ -304,7 +304,7 @@ def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, 
                 track, traj, trace, alloc, qty, short)  # fmt: skip
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def run_kernel(t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
                in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding,
                penalty, price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap,
