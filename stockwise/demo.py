@@ -226,7 +226,7 @@ def step_simulate(state: DemoState) -> None:
     assert state.dataset is not None
     con = state.console
     con.rule("[bold]Simulation: policies compared on the same futures")
-    replications, periods = 30, 13
+    replications, periods = 24, 13
     items = [it.item for it in state.dataset.items[:10]]
     dataset = restrict_items(state.dataset, items)
     forecast = state.results.get("forecast")
