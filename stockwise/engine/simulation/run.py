@@ -199,6 +199,12 @@ def simulate(
         raise ValueError(f"warmup must be in 0..{draws.periods - 1}, got {warmup}")
     if not 0 < discount <= 1:
         raise ValueError(f"discount must be in (0, 1], got {discount}")
+    for p in policies:
+        if not isinstance(p, BaseStock | SS | RQ | RS | FollowPlan):
+            raise TypeError(
+                f"the simulator cannot run a {type(p).__name__}; "
+                "give BaseStock, SS, RQ, RS or FollowPlan objects"
+            )
     names = [p.name for p in policies]
     if len(set(names)) != len(names):
         raise ValueError(f"policy names must be unique, got {names}")
