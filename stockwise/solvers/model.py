@@ -10,9 +10,11 @@ rows ``lower <= A x <= upper`` with ``A`` a SciPy sparse matrix over the columns
 >>> import numpy as np, scipy.sparse as sp
 >>> m = LinearModel("tiny")
 >>> x = m.add_variables("x", 2, lb=0.0, cost=[-1.0, -2.0])
->>> m.add_constraints("cap", {x: sp.csr_array([[1.0, 1.0]])}, upper=4.0)
+>>> cap = m.add_constraints("cap", {x: sp.csr_array([[1.0, 1.0]])}, upper=4.0)
 >>> m.n_cols, m.n_rows
 (2, 1)
+>>> m.matrix().toarray()
+array([[1., 1.]])
 """
 
 from __future__ import annotations
