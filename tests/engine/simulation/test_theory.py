@@ -10,7 +10,6 @@ the serial-system lead times are the same as Snyder & Shen's.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,8 +20,9 @@ from stockwise.engine.simulation import pack, simulate
 from stockwise.engine.simulation.result import interval
 from stockwise.scenarios import from_distribution
 from tests.engine.simulation.instances import serial, with_local_holding
+from tests.paths import STOCKPYL_REFS
 
-REFS = json.loads(Path("/work/shared/refs/stockpyl_textbook.json").read_text())["cases"]
+REFS = json.loads(STOCKPYL_REFS.read_text())["cases"]
 CONFIDENCE = 0.99
 
 
