@@ -6,11 +6,14 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, SQLModel
 
-from stockwise.api.services.policies import PolicyInputError
 from stockwise.data import ValidationError
 from stockwise.engine.planning import ProblemError
 from stockwise.scenarios import WhatIfError
 from stockwise.solvers import SolverError
+
+
+class PolicyInputError(ValueError):
+    """Policy options that do not fit the dataset (the library's message names the option)."""
 
 
 def issue_detail(err: ValidationError) -> list[dict]:

@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -13,8 +14,9 @@ from sqlmodel import Session
 
 from stockwise.api.models import ForecastRecord, ForecastRequest
 from stockwise.api.storage import blob_bytes, dataset_by_id, store_blob
-from stockwise.forecasting import ForecastResult, make_forecaster
-from stockwise.forecasting.io import load_forecast, quantile_table, save_forecast
+
+if TYPE_CHECKING:
+    from stockwise.forecasting import ForecastResult
 
 NPZ = "application/x-npz"
 
@@ -24,6 +26,8 @@ def forecast(
     request: ForecastRequest,
     progress: Callable[[str, float], None] = lambda stage, fraction: None,
 ) -> ForecastResult:
+    from stockwise.forecasting import make_forecaster  # heavy: imported on use
+
     dataset = dataset_by_id(engine, request.dataset_id)
     progress("fitting", 0.1)
     forecaster = make_forecaster(request.model, horizon=request.horizon)
@@ -32,12 +36,16 @@ def forecast(
 
 def to_npz(result: ForecastResult) -> bytes:
     """The bytes ``stockwise forecast --out FILE.npz`` writes."""
+    from stockwise.forecasting.io import save_forecast
+
     with tempfile.TemporaryDirectory() as folder:
         return save_forecast(result, Path(folder) / "forecast.npz").read_bytes()
 
 
 @lru_cache(maxsize=8)
 def _from_npz(engine: Engine, blob_id: int) -> ForecastResult:
+    from stockwise.forecasting.io import load_forecast
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "forecast.npz"
         path.write_bytes(blob_bytes(engine, blob_id))
@@ -50,6 +58,8 @@ def load(engine: Engine, record: ForecastRecord) -> ForecastResult:
 
 
 def quantiles(engine: Engine, record: ForecastRecord) -> pd.DataFrame:
+    from stockwise.forecasting.io import quantile_table
+
     return quantile_table(load(engine, record))
 
 

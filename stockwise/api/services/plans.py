@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, replace
+from typing import TYPE_CHECKING
 
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
@@ -15,9 +16,11 @@ from stockwise.api.services import forecasts
 from stockwise.api.storage import dataset_by_id, pack, store_blob, unpack
 from stockwise.data import Budget, Constraints, Dataset, ServiceKind, ServiceTarget
 from stockwise.engine.planning import OrderPlan, build_problem, plan_orders
-from stockwise.forecasting import ForecastResult
 from stockwise.scenarios import from_forecast, from_history
 from stockwise.solvers import SolveOptions
+
+if TYPE_CHECKING:
+    from stockwise.forecasting import ForecastResult
 
 TABLES = ("orders", "service", "usage", "shadow_prices")
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from stockwise.api.errors import PolicyInputError
 from stockwise.api.models import ForecastRecord
 from stockwise.api.services import forecasts
 from stockwise.api.storage import dataset_by_id
-from stockwise.engine.policies.dataset import PolicyPlan, plan_policy
 from stockwise.scenarios import from_forecast
+
+if TYPE_CHECKING:
+    from stockwise.engine.policies.dataset import PolicyPlan
 
 
 class PolicyRequest(BaseModel):
@@ -41,11 +44,9 @@ class PolicyResponse(BaseModel):
     extra: dict[str, Any] = Field(description="Method-specific numbers (shadow price ...)")
 
 
-class PolicyInputError(ValueError):
-    """The options do not fit the dataset (the library's message names the option)."""
-
-
 def compute(engine: Engine, request: PolicyRequest) -> PolicyPlan:
+    from stockwise.engine.policies.dataset import plan_policy  # heavy: imported on use
+
     dataset = dataset_by_id(engine, request.dataset_id)
     futures = None
     if request.forecast_id is not None:

@@ -13,8 +13,6 @@ from sqlmodel import Session
 from stockwise.api.models import SimulationRecord, SimulationRequest
 from stockwise.api.storage import dataset_by_id, pack, store_blob
 from stockwise.data import Dataset
-from stockwise.engine.simulation.compare import CompareSettings, compare_policies, restrict_items
-from stockwise.reports import write_report
 from stockwise.scenarios import WhatIf, parse_whatif
 
 HTML = "text/html"
@@ -24,6 +22,8 @@ def prepare(dataset: Dataset, request: SimulationRequest) -> tuple[Dataset, What
     """The dataset to simulate and the what-if spec, checked against it.
 
     Raises ``WhatIfError`` naming the offending change and field."""
+    from stockwise.engine.simulation.compare import restrict_items  # heavy: numba
+
     if request.items is not None:
         dataset = restrict_items(dataset, [it.item for it in dataset.items[: request.items]])
     spec = None if request.whatif is None else parse_whatif(request.whatif, dataset, "whatif")
@@ -38,6 +38,9 @@ def run(
     job_id: str | None = None,
     progress: Callable[[str, float], None] = lambda stage, fraction: None,
 ) -> SimulationRecord:
+    from stockwise.engine.simulation.compare import CompareSettings, compare_policies
+    from stockwise.reports import write_report
+
     dataset, spec = prepare(dataset_by_id(engine, request.dataset_id), request)
     settings = CompareSettings(
         replications=request.replications,
