@@ -4,7 +4,8 @@
   (target p99 < 50 ms), against ``GET /health`` under the same load as the baseline
   (the cost of the HTTP stack alone), reported as a ratio;
 * a small synchronous plan (``POST /plans?wait=true``) at 5 concurrent clients;
-* job submission (``POST /plans``, queued, no worker) at 20 concurrent clients: jobs / s.
+* job submission (``POST /plans``, queued, no worker) at 20 concurrent clients: jobs / s;
+* the schemathesis fuzzing of ``tests/api`` with 10x the examples (no 5xx).
 
 Each client is one keep-alive connection issuing requests back to back (closed loop), all
 on one asyncio loop in a separate load-generator process. Results are printed and written to
@@ -159,6 +160,15 @@ def test_job_submission_throughput(benchmark, api):
         run_load, args=(server.url, token, "POST", "/plans", 20, 15, body), rounds=1
     )
     _record(benchmark, "submit_job_20_clients", stats)
+
+
+def test_fuzz_longer(benchmark, api):
+    """The schemathesis run of ``tests/api/test_fuzz.py`` with 10x the examples: no 5xx."""
+    from tests.api.test_fuzz import fuzz
+
+    server, token, _, _ = api
+    failures = benchmark.pedantic(fuzz, args=(server.url, token, 80), rounds=1)
+    assert failures == []
 
 
 if __name__ == "__main__":
