@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from typing import Any
 
@@ -15,6 +16,8 @@ from stockwise.api.auth import Principal
 from stockwise.api.jobs import JobRunner
 from stockwise.api.models import Job, JobKind
 from stockwise.api.models.base import utcnow
+
+log = logging.getLogger("stockwise.api.jobs")
 
 
 def request_hash(kind: JobKind, params: dict[str, Any]) -> str:
@@ -53,7 +56,10 @@ def submit(
         existing = _by_key(session, who.username, idempotency_key)
         return _same_request(existing, digest, idempotency_key), False
     session.refresh(job)
-    runner.enqueue(job)
+    try:
+        runner.enqueue(job)
+    except Exception:  # noqa: BLE001 - the row is saved: the recovery sweep re-sends it
+        log.warning("queue unreachable; job saved, will be sent later", extra={"job_id": job.id})
     return job, True
 
 
