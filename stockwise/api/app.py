@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,6 +31,7 @@ from stockwise.api.routes import (
 )
 from stockwise.api.services.plans import PlanReader
 
+log = logging.getLogger("stockwise.api")
 ROUTERS = (
     ops.router,
     auth.router,
@@ -61,7 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runner = JobRunner(engine, queue, settings, KINDS)
         app.state.engine, app.state.queue, app.state.runner = engine, queue, runner
         app.state.plan_reader = PlanReader(engine)
-        runner.recover()
+        try:
+            runner.recover()
+        except Exception:  # noqa: BLE001 - queue down: start anyway, /ready says why
+            log.exception("job recovery at startup failed; the sweep will retry")
         consumer = start_embedded_worker(queue, settings.workers) if settings.workers else None
         runner.start_sweeper()
         try:

@@ -59,7 +59,8 @@ class Server:
             timeout=120,
         )
 
-    def start(self) -> Server:
+    def start(self, ready: bool = True) -> Server:
+        """Start and wait for ``/ready`` (or only ``/health`` when ``ready`` is off)."""
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "stockwise.cli", "serve", "--port", str(self.port)],
             env=self.env,
@@ -70,12 +71,13 @@ class Server:
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, (self.data_dir / "server.log").read_text()[-3000:]
             try:
-                if httpx.get(self.url + "/ready", timeout=1).status_code == 200:
+                probe = "/ready" if ready else "/health"
+                if httpx.get(self.url + probe, timeout=1).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        raise TimeoutError("server did not become ready in 60 s")
+        raise TimeoutError(f"server did not answer {probe} in 60 s")
 
     def start_worker(self) -> subprocess.Popen:
         worker = subprocess.Popen(

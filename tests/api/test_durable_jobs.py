@@ -115,3 +115,21 @@ def test_external_worker_drains_the_queue(tmp_path, database_url):
         assert job["state"] == "succeeded" and job["result_url"].startswith("/plans/")
     finally:
         server.stop()
+
+
+def test_queue_down_is_not_ready_but_jobs_are_kept(tmp_path):
+    server, password = _server(
+        tmp_path, f"sqlite:///{tmp_path / 'api.db'}", workers=0, redis_url="redis://127.0.0.1:1/0"
+    )
+    try:
+        token = server.start(ready=False).login("pat", password)
+        with server.client(token) as planner:
+            ready = planner.get("/ready")
+            assert ready.status_code == 503
+            assert ready.json()["detail"]["database"] == "ok"
+            assert "ConnectionError" in ready.json()["detail"]["queue"]
+            job = planner.post("/plans", json={"dataset_id": _upload(planner), **QUICK})
+            assert job.status_code == 202
+            assert planner.get(f"/jobs/{job.json()['id']}").json()["state"] == "queued"
+    finally:
+        server.stop()
