@@ -56,14 +56,17 @@ class AutoMethod:
     horizon : periods scored per fold (use the forecast horizon)
     folds : backtest origins, ``horizon`` periods apart
     n_paths : paths drawn per candidate and fold
-    margin : relative improvement a challenger needs to replace the class favourite
+    margin : relative improvement a challenger needs to replace the class favourite. Short
+        backtests are noisy: on 72 M3 monthly series (disjoint from the benchmark subset),
+        MASE was 0.928 with margin 0.02 and 2 folds, 0.838 with 0.10 and 3 folds, 0.820
+        with 0.25 and 3 folds, and 0.813 for ETS alone
     candidates : per demand class, the candidate methods, favourite first
     """
 
     horizon: int = 6
-    folds: int = 2
+    folds: int = 3
     n_paths: int = 200
-    margin: float = 0.02
+    margin: float = 0.25
     candidates: dict[str, tuple[SeriesMethod, ...]] = field(default_factory=default_candidates)
     name: str = "auto"
 
