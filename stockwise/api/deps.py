@@ -48,6 +48,7 @@ async def get_auth_cache(request: Request) -> AuthCache:
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="Row id")]
+JobId = Annotated[str, Path(max_length=36, pattern=r"^[0-9a-fA-F-]+$", description="Job id")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuthCacheDep = Annotated[AuthCache, Depends(get_auth_cache)]
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -87,6 +87,19 @@ def test_unknown_ids_and_tables(live, client):
         {"loc": ["body", "dataset_id"], "msg": "no dataset 999", "type": "unknown_id"}
     ]
     assert "no plan 999" in _detail(client.get("/plans/999"), 404)
-    assert "no job nope" in _detail(client.get("/jobs/nope"), 404)
+    assert "no job dead-beef" in _detail(client.get("/jobs/dead-beef"), 404)
     assert "no dataset 999" in _detail(client.get("/datasets/999"), 404)
     assert _detail(client.get("/plans/1/prices"), 422)[0]["loc"] == ["path", "table"]
+
+
+def test_text_that_a_database_would_refuse_is_422(live):
+    server, tokens = live
+    with server.client(tokens["admin"]) as admin:
+        user = admin.post("/users", json={"username": "a b", "password": "long-enough"})
+        audit = admin.get("/audit", params={"username": "x\x00y"})
+        job = admin.get("/jobs/not a job id")
+        key = admin.post("/auth/api-keys", json={"name": "tab\there"})
+    assert _detail(user, 422)[0]["loc"] == ["body", "username"]
+    assert _detail(audit, 422)[0]["loc"] == ["query", "username"]
+    assert _detail(job, 422)[0]["loc"] == ["path", "job_id"]
+    assert _detail(key, 422)[0]["loc"] == ["body", "name"]

@@ -112,5 +112,5 @@ def test_bad_whatif_is_422_naming_the_change(live, dataset_id):
             assert r.status_code == 422, r.text
             detail = r.json()["detail"][0]
             assert detail["loc"] == ["body", "whatif"] and needle in detail["msg"]
-        analyst_cancels_plan = analyst.post("/jobs/none/cancel")
-    assert analyst_cancels_plan.status_code == 404
+        unknown_job = analyst.post("/jobs/dead-beef/cancel")
+    assert unknown_job.status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -9,7 +10,9 @@ from pydantic import field_validator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from stockwise.api.models.base import utcnow
+from stockwise.api.models.base import TEXT, utcnow
+
+USERNAME = re.compile(r"[A-Za-z0-9_.@-]+")
 
 
 class Role(StrEnum):
@@ -29,11 +32,16 @@ class Role(StrEnum):
 
 
 class UserBase(SQLModel):
-    username: str = Field(
-        min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.@-]+$", unique=True, index=True
-    )
+    username: str = Field(min_length=1, max_length=64, unique=True, index=True)
     role: Role = Field(default=Role.VIEWER, sa_type=String(16))
     is_active: bool = True
+
+    @field_validator("username")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not USERNAME.fullmatch(value):
+            raise ValueError("use letters, digits and . _ @ - only")
+        return value
 
 
 class User(UserBase, table=True):
@@ -82,6 +90,8 @@ class ApiTokenCreate(ApiTokenBase):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("give the key a name, e.g. the system that uses it")
+        if not re.fullmatch(TEXT, value):
+            raise ValueError("no control characters")
         return value
 
 

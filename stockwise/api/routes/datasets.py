@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from stockwise.api import audit
 from stockwise.api.deps import Analyst, RowId, SessionDep, Viewer
 from stockwise.api.models import DatasetPublic, DatasetRecord
+from stockwise.api.models.base import TEXT
 from stockwise.api.services import datasets
 from stockwise.api.storage import store_dataset
 
@@ -20,7 +21,7 @@ INVALID = {422: {"description": "every problem found: file, row, column, value, 
 
 
 class DatasetJson(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=TEXT)
     tables: dict[str, list[dict[str, Any]]] = Field(
         description="Rows per table: items, locations, lanes, demand (+ inventory, on_order, "
         "constraints), each row an object of column: value"
@@ -28,7 +29,7 @@ class DatasetJson(BaseModel):
 
 
 class SampleRequest(BaseModel):
-    name: str = Field("sample", min_length=1, max_length=200)
+    name: str = Field("sample", min_length=1, max_length=200, pattern=TEXT)
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Same seed, same data")
 
 
@@ -37,7 +38,7 @@ def upload_files(
     who: Analyst,
     session: SessionDep,
     files: Annotated[list[UploadFile], File(description="items.csv, locations.csv, ...")],
-    name: Annotated[str, Form(min_length=1, max_length=200)],
+    name: Annotated[str, Form(min_length=1, max_length=200, pattern=TEXT)],
 ) -> DatasetRecord:
     """Upload CSV (optionally gzipped) or Parquet files, one per table."""
     contents: dict[str, bytes] = {}

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from stockwise.api import audit
 from stockwise.api.auth import Principal
-from stockwise.api.deps import Analyst, SessionDep, Viewer
+from stockwise.api.deps import Analyst, JobId, SessionDep, Viewer
 from stockwise.api.models import Job, JobKind, JobPublic, JobState, Role
 from stockwise.api.services import jobs
 
@@ -64,13 +64,13 @@ def list_jobs(
 
 
 @router.get("/{job_id}", response_model=JobPublic)
-def get_job(job_id: str, who: Viewer, session: SessionDep) -> Job:
+def get_job(job_id: JobId, who: Viewer, session: SessionDep) -> Job:
     """State, progress (0..1) and stage, attempts, error, and ``result_url`` when done."""
     return _job(session, job_id)
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic)
-def cancel_job(job_id: str, who: Analyst, session: SessionDep, request: Request) -> Job:
+def cancel_job(job_id: JobId, who: Analyst, session: SessionDep, request: Request) -> Job:
     """Cancel a queued job now, or a running one at its next stage boundary."""
     job = _job_for(session, job_id, who)
     if JobState(job.state).finished:
@@ -81,7 +81,7 @@ def cancel_job(job_id: str, who: Analyst, session: SessionDep, request: Request)
 
 
 @router.post("/{job_id}/retry", response_model=JobPublic, status_code=202)
-def retry_job(job_id: str, who: Analyst, session: SessionDep, request: Request) -> Job:
+def retry_job(job_id: JobId, who: Analyst, session: SessionDep, request: Request) -> Job:
     """Run a failed or cancelled job again."""
     job = _job_for(session, job_id, who)
     if job.state not in (JobState.FAILED, JobState.CANCELLED):

@@ -19,6 +19,7 @@ from stockwise.api.models import (
     UserPublic,
     UserUpdate,
 )
+from stockwise.api.models.base import TEXT
 
 router = APIRouter(tags=["users"])
 
@@ -73,8 +74,8 @@ def audit_log(
     who: Admin,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    username: str | None = None,
-    action: str | None = None,
+    username: Annotated[str | None, Query(max_length=64, pattern=TEXT)] = None,
+    action: Annotated[str | None, Query(max_length=64, pattern=TEXT)] = None,
 ) -> list[AuditEvent]:
     """The newest audit events first; filter by user or action."""
     query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
