@@ -106,3 +106,22 @@ def test_too_short_history_is_a_clear_error():
     )
     with pytest.raises(ValueError, match="NGBoost needs more than"):
         NGBoostForecaster(n_estimators=5).fit(DemandHistory(frame))
+
+
+def test_continuous_volumes_use_a_normal_and_stay_non_negative():
+    rng = np.random.default_rng(2)
+    frame = make_demand_frame(
+        pd.DataFrame(
+            {
+                "item": np.repeat(["A", "B"], 60),
+                "location": "S",
+                "period": np.tile(np.arange(60), 2),
+                "quantity": np.abs(rng.normal(20.0, 6.0, 120)) + 0.25,
+            }
+        )
+    )
+    model = NGBoostForecaster(n_estimators=20).fit(DemandHistory(frame))
+    result = model.predict(3, 200, seed=1)
+    assert result.models["model"].eq("ngboost(normal)").all()
+    assert np.all(result.paths >= 0) and np.any(result.paths != np.round(result.paths))
+    assert abs(result.paths.mean() - 20.25) < 3.0  # the process mean, within model error
