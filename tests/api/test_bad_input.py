@@ -103,3 +103,23 @@ def test_text_that_a_database_would_refuse_is_422(live):
     assert _detail(audit, 422)[0]["loc"] == ["query", "username"]
     assert _detail(job, 422)[0]["loc"] == ["path", "job_id"]
     assert _detail(key, 422)[0]["loc"] == ["body", "name"]
+
+
+def test_parquet_and_gzipped_csv_uploads_load_like_csv(client):
+    import gzip
+    import io
+
+    files = []
+    for n, (name, frame) in enumerate(tiny_tables().items()):
+        if n % 2:
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            files.append(
+                ("files", (f"{name}.parquet", buffer.getvalue(), "application/octet-stream"))
+            )
+        else:
+            data = gzip.compress(frame.to_csv(index=False).encode())
+            files.append(("files", (f"{name}.csv.gz", data, "application/gzip")))
+    r = client.post("/datasets", files=files, data={"name": "mixed"})
+    assert r.status_code == 201, r.text
+    assert r.json()["summary"]["demand_rows"] == 240 and r.json()["summary"]["lanes"] == 3
