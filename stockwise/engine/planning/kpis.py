@@ -148,17 +148,19 @@ def limit_use(
             )
         )
     if not frames:
+        # typed, so that filtering on ``binding`` keeps every column (an object-dtype
+        # empty mask would be read as a list of column labels)
         return pd.DataFrame(
-            columns=[
-                "constraint",
-                "subject",
-                "period",
-                "period_start",
-                "limit",
-                "used",
-                "binding",
-                "shadow_price",
-            ]
+            {
+                "constraint": pd.Series(dtype=object),
+                "subject": pd.Series(dtype=object),
+                "period": pd.Series(dtype=np.int64),
+                "period_start": pd.Series(dtype=object),
+                "limit": pd.Series(dtype=float),
+                "used": pd.Series(dtype=float),
+                "binding": pd.Series(dtype=bool),
+                "shadow_price": pd.Series(dtype=float),
+            }
         )
     return pd.concat(frames, ignore_index=True)
 
