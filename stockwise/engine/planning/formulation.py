@@ -115,8 +115,8 @@ def formulate(p: PlanningProblem, *, elastic: bool = False) -> Formulation:
     per_unit = np.array([lane.transport_cost for lane in p.lanes])[:, None] + np.outer(
         src_lane, p.unit_cost
     )
-    c_order = (per_unit[:, :, None] * gamma).ravel()
-    c_hold = (w[:, None, None] * p.holding_cost[item_of_key][None, :, None] * gamma).ravel()
+    c_order = per_unit[:, :, None] * gamma
+    c_hold = w[:, None, None] * p.holding_cost[item_of_key][None, :, None] * gamma
     price = np.nan_to_num(p.price[item_of_key[kd]])
     c_short = w[:, None, None] * p.shortage_penalty[item_of_key[kd]][None, :, None] * gamma
     revenue = 0.0
@@ -128,6 +128,14 @@ def formulate(p: PlanningProblem, *, elastic: bool = False) -> Formulation:
         else:
             lost = gamma
         c_short = c_short + w[:, None, None] * price[None, :, None] * lost
+    if p.terminal_value > 0:  # stock left at the end is worth a share of its unit cost
+        credit = p.terminal_credit
+        c_hold[:, :, -1] -= w[:, None] * credit[item_of_key][None, :]
+        in_transit = np.einsum("s,slt->lt", w, p.arrival >= t_n)  # P(arrives after T)
+        c_order = c_order - in_transit[:, None, :] * credit[None, :, None]
+        if backorder:  # a unit still owed must be bought later
+            c_short[:, :, -1] += w[:, None] * credit[item_of_key[kd]][None, :]
+    c_order, c_hold = c_order.ravel(), c_hold.ravel()
     sign = -1.0 if profit else 1.0
     scale = 0.0 if elastic else 1.0
 

@@ -53,6 +53,14 @@ def cost_components(f: Formulation, x: np.ndarray) -> pd.Series:
             np.einsum("skt,s,k,t->", short, w, p.shortage_penalty[item_of_key[kd]], gamma)
         ),
     }
+    if p.terminal_value > 0:
+        credit = p.terminal_credit
+        in_transit = np.einsum("s,slt->lt", w, p.arrival >= p.horizon)
+        left = np.einsum("sk,s,k->", on_hand[:, :, -1], w, credit[item_of_key])
+        left += np.einsum("lit,lt,i->", order, in_transit, credit)
+        if p.shortage is Shortage.BACKORDER:
+            left -= np.einsum("sk,s,k->", short[:, :, -1], w, credit[item_of_key[kd]])
+        costs["terminal value"] = -float(left)
     series = pd.Series(costs, name="expected cost")
     series["total"] = series.sum()
     return series

@@ -84,6 +84,10 @@ class PlanningProblem:
     discount : per-period discount factor γ; period ``t`` costs are weighted by γ**t
     integer : orders on supplier lanes in whole case packs, at least the MOQ when placed,
         and a fixed cost per lane and period with an order (a MIP)
+    terminal_value : share of the unit cost, in [0, 1], credited per unit left at the end
+        of the horizon: on hand, in transit (ordered, arriving after the last period) and,
+        with backorders, debited per unit still owed; 0 values that stock at nothing, so a
+        rolling plan under-buys in its last periods (see :attr:`terminal_credit`)
     """
 
     items: tuple[str, ...]
@@ -117,6 +121,13 @@ class PlanningProblem:
     cycle_service_form: CycleServiceForm = CycleServiceForm.CHANCE
     discount: float = 1.0
     integer: bool = False
+    terminal_value: float = 0.0
+
+    @property
+    def terminal_credit(self) -> np.ndarray:
+        """[currency / unit] ``I`` value of a unit left at the end of the horizon:
+        ``terminal_value * unit_cost``, discounted like a cost of period ``T``."""
+        return self.terminal_value * self.unit_cost * self.discount**self.horizon
 
     @property
     def n_items(self) -> int:
@@ -171,12 +182,16 @@ def build_problem(
     integer: bool = False,
     cvar: tuple[CvarLimit, ...] = (),
     periods: pd.Index | None = None,
+    terminal_value: float | None = None,
 ) -> PlanningProblem:
     """The planning problem for ``dataset`` over the first ``horizon`` periods of ``scenarios``.
 
     constraints : budgets and service targets to use instead of ``dataset.constraints``
     periods : labels of the planning periods; by default the periods that follow the
         demand history (weekly dates for the sample), else ``1 .. horizon``
+    terminal_value : share of the unit cost in [0, 1] credited per unit of ending on-hand
+        stock and pipeline (per location and item) at the end of the horizon; ``None``: 0,
+        stock left over is worth nothing (a rolling plan should set it, e.g. 1)
 
     Raises :class:`ProblemError` naming the offending field when the inputs do not fit.
     """
@@ -188,6 +203,11 @@ def build_problem(
         )
     if not 0 < discount <= 1:
         raise ProblemError(f"discount must be in (0, 1], got {discount}")
+    terminal_value = 0.0 if terminal_value is None else float(terminal_value)
+    if not 0 <= terminal_value <= 1:  # above 1, buying to hold would make money
+        raise ProblemError(
+            f"terminal_value must be a share of unit cost in [0, 1], got {terminal_value}"
+        )
     shortage, objective = Shortage(shortage), Objective(objective)
     budget_mode = BudgetMode(budget_mode)
     constraints = dataset.constraints if constraints is None else constraints
@@ -307,6 +327,7 @@ def build_problem(
         cycle_service_form=CycleServiceForm(cycle_service_form),
         discount=float(discount),
         integer=bool(integer),
+        terminal_value=terminal_value,
     )
 
 

@@ -72,6 +72,9 @@ class OptimizerReplanner:
     service_targets : keep the dataset's service-level targets in each re-plan (slow: a
         cycle-service target is a MIP, and early periods may be unable to meet them);
         by default only the budgets are kept and shortage penalties drive service
+    terminal_value : share of unit cost credited per unit on hand or in transit at the end
+        of each look-ahead (``build_problem``'s option); 1 by default, so the plan does not
+        run its stock down at a horizon that rolls on
 
     When every item has a price the plan maximises profit: a unit still owed at the end of
     the look-ahead forfeits its price, which stops the rolling plan from pushing purchases
@@ -86,6 +89,7 @@ class OptimizerReplanner:
     solver: str = "highs"
     time_limit: float = 30.0
     service_targets: bool = False
+    terminal_value: float = 1.0
     failures: int = 0
 
     def __post_init__(self) -> None:
@@ -122,6 +126,7 @@ class OptimizerReplanner:
                 constraints=constraints,
                 objective="profit" if priced else "cost",
                 shortage="lost_sales" if lost_sales else "backorder",
+                terminal_value=self.terminal_value,
             )
         return self._templates[key]
 
