@@ -28,6 +28,7 @@ from stockwise.api.routes import (
     policies,
     simulations,
     users,
+    whatifs,
 )
 from stockwise.api.services.plans import PlanReader
 
@@ -40,6 +41,7 @@ ROUTERS = (
     forecasts.router,
     plans.router,
     policies.router,
+    whatifs.router,
     simulations.router,
     jobs.router,
 )

@@ -21,6 +21,7 @@ from stockwise.api.models.user import (
     UserPublic,
     UserUpdate,
 )
+from stockwise.api.models.whatif import WhatIfPublic, WhatIfRecord
 
 __all__ = [
     "ApiToken",
@@ -49,4 +50,6 @@ __all__ = [
     "UserCreate",
     "UserPublic",
     "UserUpdate",
+    "WhatIfPublic",
+    "WhatIfRecord",
 ]

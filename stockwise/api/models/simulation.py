@@ -41,13 +41,17 @@ class SimulationPublic(SimulationBase):
 
 class SimulationRequest(SQLModel):
     """The options of ``stockwise simulate`` (same defaults); ``whatif`` is the spec's
-    mapping (``name``, ``changes``) as in a what-if YAML/JSON file."""
+    mapping (``name``, ``changes``) as in a what-if YAML/JSON file, or ``whatif_id`` names
+    one stored by POST /whatifs (its spec is copied into the job when it is submitted)."""
 
     dataset_id: int = Field(ge=1, le=2**31 - 1, description="A dataset from POST /datasets")
     policies: list[PolicyName] = Field(
         default_factory=lambda: ["naive", "base-stock", "plan"], min_length=1, max_length=6
     )
     whatif: dict[str, Any] | None = Field(None, description="What-if spec: name, changes")
+    whatif_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="A stored spec from POST /whatifs (not with whatif)"
+    )
     replications: int = Field(100, ge=2, le=10_000, description="Simulated futures")
     periods: int = Field(26, ge=1, le=520, description="Periods simulated")
     seed: int = Field(0, ge=0, le=2**63 - 1)

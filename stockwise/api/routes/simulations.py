@@ -15,6 +15,7 @@ from stockwise.api.models import (
     SimulationPublic,
     SimulationRecord,
     SimulationRequest,
+    WhatIfRecord,
 )
 from stockwise.api.routes.jobs import JOB_RESPONSES, IdempotencyKey, start_job
 from stockwise.api.services import simulations
@@ -36,9 +37,15 @@ def create_simulation(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    """Simulate policies on common random numbers, as a job; the what-if spec is checked
-    against the dataset now, so a bad change is a 422 here, not a failed job later."""
+    """Simulate policies on common random numbers, as a job; the what-if spec (inline, or
+    stored and named by ``whatif_id``) is checked against the dataset now, so a bad change
+    is a 422 here, not a failed job later."""
     require(session, DatasetRecord, body.dataset_id, "dataset_id")
+    if body.whatif_id is not None:
+        if body.whatif is not None:
+            raise HTTPException(422, [_both()])
+        require(session, WhatIfRecord, body.whatif_id, "whatif_id")
+        body = body.model_copy(update={"whatif": session.get(WhatIfRecord, body.whatif_id).spec})
     simulations.prepare(dataset_by_id(engine, body.dataset_id), body)
     return start_job(session, request, who, JobKind.SIMULATE, body, idempotency_key)
 
@@ -68,6 +75,11 @@ def get_report(
         media_type=simulations.HTML,
         headers={"Content-Disposition": f'attachment; filename="simulation-{simulation_id}.html"'},
     )
+
+
+def _both() -> dict[str, object]:
+    msg = "give either whatif (a spec) or whatif_id (a stored spec), not both"
+    return {"loc": ["body", "whatif_id"], "msg": msg, "type": "value_error"}
 
 
 def _simulation(session, simulation_id: int) -> SimulationRecord:
