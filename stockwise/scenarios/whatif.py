@@ -34,6 +34,7 @@ Every error names the field: ``changes[2].multiplier: expected a number > 0, got
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -143,7 +144,7 @@ def _number(c: Change, name: str, *, positive=False, minimum=None, required=Fals
         if required:
             raise WhatIfError(f"{c.where}.{name}: required for type {c.type}")
         return None
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
     if ok and integer:
         ok = float(value).is_integer()
     if ok and positive:
@@ -155,6 +156,14 @@ def _number(c: Change, name: str, *, positive=False, minimum=None, required=Fals
         bound = " > 0" if positive else (f" >= {minimum}" if minimum is not None else "")
         raise WhatIfError(f"{c.where}.{name}: expected {kind}{bound}, got {value!r}")
     return value
+
+
+def _finite(value: float) -> bool:
+    """Finite as a float; integers too large for a float (10**400) are not."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _names(c: Change, name: str) -> list[str] | None:

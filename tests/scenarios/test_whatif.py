@@ -76,6 +76,8 @@ def test_lead_time_outage_capacity_budget_cost(base, tmp_path):
         ({"type": "flood"}, r"changes\[0\]\.type: expected one of"),
         ({"type": "lead_time"}, r"needs shift and/or scale"),
         ({"type": "lead_time", "scale": 0}, r"changes\[0\]\.scale: expected a number > 0"),
+        ({"type": "demand", "multiplier": 10**400}, r"changes\[0\]\.multiplier: expected a number"),
+        ({"type": "demand", "multiplier": float("nan")}, r"\.multiplier: expected a number"),
         ({"type": "outage", "origin": "SUPPLIER", "start": 1}, r"changes\[0\]\.end: required"),
         ({"type": "outage", "origin": "X", "start": 1, "end": 2}, r"origin: unknown location"),
         ({"type": "capacity", "location": "ST01"}, r"exactly one of multiplier or value"),
