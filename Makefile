@@ -33,7 +33,7 @@ format: $(STAMP)
 
 test: lint
 	# Best effort: the report test renders plots in headless Chromium (skipped without it).
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || true
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || true
 	$(BIN)/python -m pytest -q
 
 bench: $(BENCH_STAMP)
