@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from huey import Huey
 from sqlalchemy import Engine
@@ -63,9 +62,7 @@ async def current_principal(
 ) -> Principal:
     secret = bearer or api_key
     cache: AuthCache = request.app.state.auth_cache
-    principal = secret and cache.cached(secret)
-    if secret and principal is None:
-        principal = await run_in_threadpool(cache.resolve, request.app.state.engine, secret)
+    principal = secret and await cache.principal(request.app.state.engine, secret)
     if not principal:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

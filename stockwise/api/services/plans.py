@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -131,18 +132,25 @@ def table(session: Session, record: PlanRecord, name: str):
 
 class PlanReader:
     """Stored plans as response JSON, cached: a stored plan never changes, so the cache is
-    never stale (``size`` plans kept, least recently stored dropped first)."""
+    never stale (``size`` plans kept, least recently stored dropped first). Concurrent
+    requests for an uncached plan share one database read."""
 
     def __init__(self, engine: Engine, size: int = 256) -> None:
         self._engine = engine
         self._size = size
         self._json: OrderedDict[int, bytes] = OrderedDict()
+        self._loads: dict[int, asyncio.Future[bytes | None]] = {}
 
     async def json(self, plan_id: int) -> bytes | None:
         body = self._json.get(plan_id)
-        if body is None:
-            body = await run_in_threadpool(self._load, plan_id)
-        return body
+        if body is not None:
+            return body
+        load = self._loads.get(plan_id)
+        if load is None:
+            load = asyncio.ensure_future(run_in_threadpool(self._load, plan_id))
+            self._loads[plan_id] = load
+            load.add_done_callback(lambda done: self._loads.pop(plan_id, None))
+        return await asyncio.shield(load)  # one caller cancelled does not cancel the rest
 
     def _load(self, plan_id: int) -> bytes | None:
         with Session(self._engine) as session:
