@@ -77,7 +77,9 @@ def service_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     expected = np.einsum("s,skt->k", w, demand)
     expected_short = np.einsum("s,skt->k", w, lost)
     with np.errstate(invalid="ignore", divide="ignore"):
-        fill = np.where(expected > 0, 1.0 - expected_short / expected, np.nan)
+        # Clipped to [0, 1]: the solver's feasibility tolerance can leave a shortfall a
+        # hair above demand, which printed as a fill rate of "-0.0%".
+        fill = np.where(expected > 0, np.clip(1.0 - expected_short / expected, 0.0, 1.0), np.nan)
     stockout = np.einsum("s,skt->k", w, (short > TOL).astype(float)) / p.horizon
     keys = [p.key(k) for k in kd]
     return pd.DataFrame(
