@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from abc import ABC, abstractmethod
 from enum import StrEnum
 from typing import ClassVar
 
@@ -22,7 +23,7 @@ class Feature(StrEnum):
     EXPORT = "export"  # write LP / MPS files
 
 
-class Backend:
+class Backend(ABC):
     """One solver behind the common interface.
 
     Subclasses declare ``name``, ``modules`` (import names that must be installed) and
@@ -58,8 +59,9 @@ class Backend:
         if not integer.any() and Feature.LP not in cls.features:
             raise SolverError(f"backend {cls.name!r} cannot solve LPs", backend=cls.name)
 
+    @abstractmethod
     def solve(self, model: LinearModel, options: SolveOptions) -> SolveResult:
-        raise NotImplementedError
+        """Solve ``model`` with ``options``; every backend returns the same result type."""
 
 
 def split_rows(model: LinearModel, row_values: np.ndarray | None) -> dict[str, np.ndarray] | None:
