@@ -17,7 +17,8 @@ dataset's), ``shortage`` (``backorder`` | ``lost_sales``), ``objective`` (``cost
 ``profit``), ``budget_mode`` (``per_period`` | ``cumulative``), ``cycle_service_form``
 (``chance``: exact, a MIP | ``cvar``: conservative LP), ``discount``, ``integer``
 (case packs, MOQs and fixed order costs on supplier lanes: a MIP), ``cvar``
-(:class:`CvarLimit` per item and location), ``periods`` (labels).
+(:class:`CvarLimit` per item and location), ``periods`` (labels), ``terminal_value``,
+``location_holding_cost`` (holding per location where stock gains value downstream).
 
 For quick re-plans, change the state of an existing problem with ``dataclasses.replace``
 (``on_hand``, ``backorders``, ``pipeline``, ``demand``, ``arrival``) instead of rebuilding it.

@@ -116,7 +116,7 @@ def formulate(p: PlanningProblem, *, elastic: bool = False) -> Formulation:
         src_lane, p.unit_cost
     )
     c_order = per_unit[:, :, None] * gamma
-    c_hold = w[:, None, None] * p.holding_cost[item_of_key][None, :, None] * gamma
+    c_hold = w[:, None, None] * p.holding_per_key[None, :, None] * gamma
     price = np.nan_to_num(p.price[item_of_key[kd]])
     c_short = w[:, None, None] * p.shortage_penalty[item_of_key[kd]][None, :, None] * gamma
     revenue = 0.0

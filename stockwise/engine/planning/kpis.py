@@ -48,7 +48,7 @@ def cost_components(f: Formulation, x: np.ndarray) -> pd.Series:
         "purchase": float(np.einsum("lit,i,t->", order[src], p.unit_cost, gamma)),
         "transport": float(np.einsum("lit,l,t->", order, transport, gamma)),
         "fixed ordering": float((placed * fixed[:, None] * gamma).sum()),
-        "holding": float(np.einsum("skt,s,k,t->", on_hand, w, p.holding_cost[item_of_key], gamma)),
+        "holding": float(np.einsum("skt,s,k,t->", on_hand, w, p.holding_per_key, gamma)),
         "shortage penalty": float(
             np.einsum("skt,s,k,t->", short, w, p.shortage_penalty[item_of_key[kd]], gamma)
         ),

@@ -3,6 +3,7 @@ as arrays in a fixed layout (the input of the formulation)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -84,6 +85,9 @@ class PlanningProblem:
     discount : per-period discount factor γ; period ``t`` costs are weighted by γ**t
     integer : orders on supplier lanes in whole case packs, at least the MOQ when placed,
         and a fixed cost per lane and period with an order (a MIP)
+    key_holding : [currency / unit / period] ``N*I`` holding cost per stock key where it
+        differs by location (e.g. value added downstream); ``None``: the items'
+        ``holding_cost`` at every location (see :attr:`holding_per_key`)
     terminal_value : share of the unit cost, in [0, 1], credited per unit left at the end
         of the horizon: on hand, in transit (ordered, arriving after the last period) and,
         with backorders, debited per unit still owed; 0 values that stock at nothing, so a
@@ -122,6 +126,14 @@ class PlanningProblem:
     discount: float = 1.0
     integer: bool = False
     terminal_value: float = 0.0
+    key_holding: np.ndarray | None = None
+
+    @property
+    def holding_per_key(self) -> np.ndarray:
+        """[currency / unit / period] ``N*I`` holding cost of each stock key."""
+        if self.key_holding is not None:
+            return self.key_holding
+        return np.tile(self.holding_cost, len(self.locations))
 
     @property
     def terminal_credit(self) -> np.ndarray:
@@ -183,6 +195,7 @@ def build_problem(
     cvar: tuple[CvarLimit, ...] = (),
     periods: pd.Index | None = None,
     terminal_value: float | None = None,
+    location_holding_cost: Mapping[str, float] | None = None,
 ) -> PlanningProblem:
     """The planning problem for ``dataset`` over the first ``horizon`` periods of ``scenarios``.
 
@@ -192,6 +205,9 @@ def build_problem(
     terminal_value : share of the unit cost in [0, 1] credited per unit of ending on-hand
         stock and pipeline (per location and item) at the end of the horizon; ``None``: 0,
         stock left over is worth nothing (a rolling plan should set it, e.g. 1)
+    location_holding_cost : [currency / unit / period] holding cost of every item at the
+        named stocking locations, instead of the items' own (where stock gains value
+        downstream); locations not named keep the items' holding cost
 
     Raises :class:`ProblemError` naming the offending field when the inputs do not fit.
     """
@@ -275,6 +291,20 @@ def build_problem(
                 f"cvar for ({limit.item}, {limit.location}): alpha in (0, 1), limit >= 0"
             )
 
+    key_holding = None
+    if location_holding_cost:
+        key_holding = np.tile([it.holding_cost for it in dataset.items], n_loc).astype(float)
+        for name, cost in location_holding_cost.items():
+            if name not in loc_index:
+                raise ProblemError(
+                    f"location_holding_cost: {name!r} is not a stocking location of the network"
+                )
+            if not (np.isfinite(cost) and cost >= 0):
+                raise ProblemError(
+                    f"location_holding_cost for {name!r} must be a finite cost >= 0, got {cost}"
+                )
+            key_holding[loc_index[name] * n_items : (loc_index[name] + 1) * n_items] = cost
+
     budget = np.array(
         [
             np.inf if (b := constraints.budget_for(t + 1)) is None else float(b)
@@ -328,6 +358,7 @@ def build_problem(
         discount=float(discount),
         integer=bool(integer),
         terminal_value=terminal_value,
+        key_holding=key_holding,
     )
 
 
