@@ -1,13 +1,19 @@
 """Exponential smoothing (ETS) on statsmodels' ``ETSModel`` with automatic form choice.
 
-Every admissible form is fitted and the one with the smallest AICc kept (Hyndman et al.
-2008). Admissible: error A or M, trend none / additive / additive damped, seasonality none
-/ A / M; multiplicative parts only for strictly positive series; no additive error with
-multiplicative seasonality (numerically unstable, as in R's ``forecast::ets``); seasonal
-forms only for ``2 <= m <= 24`` and at least two full seasons. Every fit is guarded: a form
-that raises, returns a non-finite likelihood or a forecast beyond 10x the observed range is
-skipped, and the skips are recorded in ``reason``. When no form survives, the series falls
-back to seasonal naive and says why.
+The form with the smallest AICc is kept (Hyndman et al. 2008). Admissible: error A or M,
+trend none / additive / additive damped, seasonality none / A / M; multiplicative parts
+only for strictly positive series; no additive error with multiplicative seasonality
+(numerically unstable, as in R's ``forecast::ets``); seasonal forms only for
+``2 <= m <= 24`` and at least two full seasons.
+
+Search: ``"screen"`` (default) ranks every admissible form by AICc with statsforecast's
+compiled ETS core (:mod:`stockwise.forecasting.ets_search`) and fits only the best
+``top_k`` in statsmodels, keeping the one with the smallest statsmodels AICc;
+``"exhaustive"`` fits every admissible form in statsmodels (about 7x slower, same M3
+accuracy). Every statsmodels fit is guarded: a form that raises, returns a non-finite
+likelihood or a forecast beyond 10x the observed range is skipped, the next screened form
+is tried, and the skips are recorded in ``reason``. When no form survives, the series
+falls back to seasonal naive and says why.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import pandas as pd
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
 
 from stockwise.forecasting.base import SeriesFit, trivial_fit
+from stockwise.forecasting.ets_search import rank_forms
 from stockwise.forecasting.naive import SeasonalNaive
 
 ALL_FORMS = (
@@ -27,6 +34,7 @@ ALL_FORMS = (
     "MNN", "MAN", "MAdN", "MNA", "MAA", "MAdA", "MNM", "MAM", "MAdM",
 )  # fmt: skip
 MAX_SEASON = 24
+SEARCHES = ("screen", "exhaustive")
 
 
 @dataclass(frozen=True)
@@ -114,14 +122,24 @@ class ETS:
     """Automatic ETS: the admissible form with the smallest AICc.
 
     forms : candidate forms (codes such as ``"AAdN"``); default all fifteen
+    search : ``"screen"`` (rank by statsforecast's AICc, fit the best ``top_k`` in
+        statsmodels) or ``"exhaustive"`` (fit every form in statsmodels)
+    top_k : statsmodels fits per series in screen mode (1 matched exhaustive accuracy on
+        M3 monthly; see the M3 benchmark)
     """
 
     forms: tuple[str, ...] = ALL_FORMS
+    search: str = "screen"
+    top_k: int = 1
     name: str = "ets"
     _parsed: tuple[Form, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_parsed", tuple(Form.parse(f) for f in self.forms))
+        if self.search not in SEARCHES:
+            raise ValueError(f"ETS search {self.search!r}: expected one of {SEARCHES}")
+        if isinstance(self.top_k, bool) or not isinstance(self.top_k, int) or self.top_k < 1:
+            raise ValueError(f"ETS top_k must be a whole number >= 1, got {self.top_k!r}")
 
     def admissible(self, y: np.ndarray, m: int) -> list[Form]:
         """Forms allowed for ``y`` with season length ``m`` (see the module notes)."""
@@ -144,15 +162,25 @@ class ETS:
         trivial = trivial_fit(y, 5, self.name)
         if trivial is not None:
             return trivial
+        candidates = self.admissible(y, season_length)
+        wanted, screened = len(candidates), ""
+        if self.search == "screen" and len(candidates) > self.top_k:
+            ranked = rank_forms(y, candidates, season_length)
+            candidates, wanted = [form for _, form in ranked], self.top_k
+            shown = ", ".join(f"{f.code} {a:.1f}" for a, f in ranked[: self.top_k + 2])
+            screened = f"screened {len(ranked)} forms by statsforecast AICc ({shown}, ...); "
         best: tuple[float, Form, ETSResults] | None = None
         failed: list[str] = []
-        candidates = self.admissible(y, season_length)
+        fitted = 0
         for form in candidates:
+            if fitted == wanted:
+                break
             try:
                 result = fit_form(y, form, season_length)
             except (FloatingPointError, ValueError, np.linalg.LinAlgError) as err:
                 failed.append(f"{form.code}: {err}")
                 continue
+            fitted += 1
             if best is None or result.aicc < best[0]:
                 best = (float(result.aicc), form, result)
         if best is None:
@@ -160,7 +188,7 @@ class ETS:
             why = "; ".join(failed) if failed else "no admissible form for this length"
             return replace(fallback, reason=f"ETS failed ({why})")
         aicc, form, result = best
-        reason = f"ETS({form.code}) lowest AICc {aicc:.1f} of {len(candidates) - len(failed)}"
+        reason = f"{screened}ETS({form.code}) lowest statsmodels AICc {aicc:.1f} of {fitted}"
         if failed:
             reason += f"; skipped {', '.join(failed)}"
         return ETSFit(result, form.code, model=f"ets({form.code})", reason=reason)

@@ -1,4 +1,9 @@
-"""ETS against statsmodels: the chosen form, its forecast and its likelihood."""
+"""ETS against statsmodels and statsforecast: the chosen form, its forecast and likelihood.
+
+Exhaustive search is checked against statsmodels' own fits of every form; the screened
+search against statsforecast's single-form fits (the screen's AICc) and its automatic
+choice where both search the same forms under the same bounds.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from statsforecast.models import AutoETS
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-from stockwise.forecasting.ets import ETS, ETSFit, Form
+from stockwise.forecasting.ets import ALL_FORMS, ETS, ETSFit, Form
+from stockwise.forecasting.ets_search import rank_forms
 
 RNG = np.random.default_rng(11)
 T = np.arange(72)
@@ -41,6 +48,16 @@ def statsmodels_fit(y: np.ndarray, code: str, m: int):
         ).fit(disp=False)
 
 
+def statsforecast_aicc(y: np.ndarray, code: str, m: int) -> float:
+    form = Form.parse(code)
+    model = AutoETS(
+        season_length=m,
+        model=form.error + form.trend[0] + form.seasonal,
+        damped=form.trend == "Ad",
+    )
+    return float(model.fit(y).model_["aicc"])
+
+
 @pytest.fixture(scope="module")
 def seasonal_fit() -> ETSFit:
     fit = ETS().fit(SEASONAL, 12, np.random.default_rng(0))
@@ -48,10 +65,42 @@ def seasonal_fit() -> ETSFit:
     return fit
 
 
-def test_chosen_form_has_smallest_aicc_among_statsmodels_fits(seasonal_fit):
+def test_exhaustive_choice_has_smallest_aicc_among_statsmodels_fits():
+    fit = ETS(search="exhaustive").fit(SEASONAL, 12, np.random.default_rng(0))
     aicc = {code: statsmodels_fit(SEASONAL, code, 12).aicc for code in STATSMODELS_ARGS}
-    assert seasonal_fit.form == min(aicc, key=aicc.get)
-    assert Form.parse(seasonal_fit.form).seasonal != "N"  # the season is found
+    assert fit.form == min(aicc, key=aicc.get)
+    assert Form.parse(fit.form).seasonal != "N"  # the season is found
+    assert fit.reason.startswith(f"ETS({fit.form}) lowest statsmodels AICc")
+    assert fit.reason.endswith("of 15")
+
+
+def test_screen_aicc_equals_statsforecast_single_form_fits():
+    ranked = rank_forms(SEASONAL, [Form.parse(c) for c in ALL_FORMS], 12)
+    assert [f.code for _, f in ranked] != list(ALL_FORMS)  # sorted, not the input order
+    for aicc, form in ranked:
+        assert aicc == pytest.approx(statsforecast_aicc(SEASONAL, form.code, 12), rel=1e-9)
+    assert [a for a, _ in ranked] == sorted(a for a, _ in ranked)
+
+
+def test_screened_choice_equals_statsforecast_autoets_without_trend():
+    """Without trend forms statsforecast's search narrows no bounds between forms, so its
+    automatic choice is the screen's best form by construction."""
+    no_trend = tuple(c for c in ALL_FORMS if c[1] == "N")
+    for y in (SEASONAL, SEASONAL[::-1] + 50, RNG.gamma(4.0, 5.0, 60) + 1):
+        fit = ETS(forms=no_trend).fit(y, 12, np.random.default_rng(0))
+        peer = AutoETS(season_length=12, model="ZNZ").fit(y).model_["method"]
+        assert f"ETS({fit.form[0]},{fit.form[1]},{fit.form[2]})" == peer
+
+
+def test_top_k_keeps_least_statsmodels_aicc_among_best_screened(seasonal_fit):
+    ranked = rank_forms(SEASONAL, ETS().admissible(SEASONAL, 12), 12)
+    assert seasonal_fit.form == ranked[0][1].code  # top_k=1: the screen's best form
+    assert "screened 15 forms by statsforecast AICc" in seasonal_fit.reason
+    two = [form.code for _, form in ranked[:2]]
+    aicc = {code: statsmodels_fit(SEASONAL, code, 12).aicc for code in two}
+    fit = ETS(top_k=2).fit(SEASONAL, 12, np.random.default_rng(0))
+    assert fit.form == min(aicc, key=aicc.get)
+    assert fit.reason.endswith(f"lowest statsmodels AICc {min(aicc.values()):.1f} of 2")
 
 
 def test_point_forecast_and_likelihood_equal_statsmodels(seasonal_fit):
@@ -86,9 +135,13 @@ def test_no_admissible_form_falls_back_to_seasonal_naive_and_says_why():
     assert "ETS failed" in fit.reason and "no admissible form" in fit.reason
 
 
-def test_bad_form_code_is_a_clear_error():
+def test_bad_settings_are_clear_errors():
     with pytest.raises(ValueError, match="ETS form 'AXN'"):
         ETS(forms=("AXN",))
+    with pytest.raises(ValueError, match="ETS search 'all'"):
+        ETS(search="all")
+    with pytest.raises(ValueError, match="top_k must be a whole number >= 1, got 0"):
+        ETS(top_k=0)
 
 
 def test_failing_forms_are_skipped_and_recorded(monkeypatch):
@@ -102,8 +155,27 @@ def test_failing_forms_are_skipped_and_recorded(monkeypatch):
         return real(y, form, m)
 
     monkeypatch.setattr(ets_module, "fit_form", flaky)
-    fit = ETS(forms=("ANN", "AAN", "AAdN")).fit(SEASONAL, 12, np.random.default_rng(0))
+    exhaustive = ETS(forms=("ANN", "AAN", "AAdN"), search="exhaustive")
+    fit = exhaustive.fit(SEASONAL, 12, np.random.default_rng(0))
     assert fit.model == "ets(ANN)"
     assert "skipped AAN: forecast diverges, AAdN: forecast diverges" in fit.reason
     fit = ETS(forms=("AAN",)).fit(SEASONAL, 12, np.random.default_rng(0))
     assert fit.model == "seasonal_naive" and "ETS failed (AAN: forecast diverges)" in fit.reason
+
+
+def test_screen_falls_through_to_the_next_form_when_statsmodels_fails(monkeypatch):
+    from stockwise.forecasting import ets as ets_module
+
+    forms = ("ANN", "AAN", "AAdN", "ANA")
+    ranked = [f.code for _, f in rank_forms(SEASONAL, [Form.parse(c) for c in forms], 12)]
+    real = ets_module.fit_form
+
+    def flaky(y, form, m):
+        if form.code == ranked[0]:
+            raise FloatingPointError("non-finite likelihood")
+        return real(y, form, m)
+
+    monkeypatch.setattr(ets_module, "fit_form", flaky)
+    fit = ETS(forms=forms).fit(SEASONAL, 12, np.random.default_rng(0))
+    assert fit.form == ranked[1]
+    assert fit.reason.endswith(f"of 1; skipped {ranked[0]}: non-finite likelihood")
