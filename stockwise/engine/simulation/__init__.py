@@ -18,12 +18,18 @@
 from stockwise.engine.simulation.network import SimNetwork, pack
 from stockwise.engine.simulation.replan import OptimizerReplanner, PlanState, Replanner
 from stockwise.engine.simulation.result import METRICS, PolicyRun, SimulationResult
-from stockwise.engine.simulation.run import Draws, draws_from_scenarios, simulate
+from stockwise.engine.simulation.run import (
+    Draws,
+    ParametricDraws,
+    draws_from_scenarios,
+    simulate,
+)
 
 __all__ = [
     "METRICS",
     "Draws",
     "OptimizerReplanner",
+    "ParametricDraws",
     "PlanState",
     "PolicyRun",
     "Replanner",

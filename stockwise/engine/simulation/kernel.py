@@ -31,18 +31,28 @@ Policy kinds: 0 base stock (``p1`` = S), 1 (s, S) (``p1`` = s, ``p2`` = S), 2 (r
 (``p1`` = r, ``p2`` = Q; orders the multiple of Q that lifts the position above r),
 3 (R, S) (``p1`` = S, review every ``review`` periods), 4 follow ``plan`` (units per lane
 and item each period). NaN parameters mean "do not stock".
+
+**Random inputs**, per replication and period: a demand row ``J``, a lead time per lane
+and whether each lane is up. Either pre-drawn (``R x T x ...`` arrays, e.g. forecast
+sample paths), or drawn in the kernel (``parametric``) from the replication's own
+xoshiro256** stream (:mod:`.rng`): normal demand truncated at 0 and rounded normal lead
+times, so no ``R x T x J`` array is ever stored.
+
+**Layout for speed**: replications run in parallel; within one, every loop runs over the
+items of one location (contiguous rows, no branches in the common path, so LLVM can
+vectorise them), and the KPIs are stored ``kpi[r, n, k, i]`` (a KPI row per location).
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit, prange
 
+from stockwise.engine.simulation.rng import draw_period
+
 BASE_STOCK, S_S, R_Q, R_S, PLAN = 0, 1, 2, 3, 4
 
-# KPI columns of ``kpi[r, n, i, :]`` (sums over the counted periods, costs discounted).
+# KPI rows of ``kpi[r, n, :, i]`` (sums over the counted periods, costs discounted).
 DEMAND, FILLED, SERVED, LOST, STOCKOUT, ON_HAND, PIPELINE, BACKLOG = range(8)
 HOLDING, SHORTAGE, PURCHASE, TRANSPORT, REVENUE, RECEIVED, PERIODS = range(8, 15)
 N_KPI = 15
@@ -55,227 +65,286 @@ N_TRACE = 5
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _position(n, i, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_idx):
-    """Installation inventory position [units] of item ``i`` at location ``n``."""
-    ip = on_hand[n, i] - backlog[n, i] + transit[n, i]
+def _position(n, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_idx, out):
+    """Installation inventory position [units] of every item at location ``n`` into
+    ``out``."""
+    n_items = on_hand.shape[1]
+    for i in range(n_items):
+        out[i] = on_hand[n, i] - backlog[n, i] + transit[n, i]
     for k in range(in_ptr[n], in_ptr[n + 1]):
-        ip += owed[in_idx[k], i]
+        row = owed[in_idx[k]]
+        for i in range(n_items):
+            out[i] += row[i]
     for k in range(out_ptr[n], out_ptr[n + 1]):
-        ip -= owed[out_idx[k], i]
-    return ip
+        row = owed[out_idx[k]]
+        for i in range(n_items):
+            out[i] -= row[i]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, lane_up,
-          unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, kpi, lane_kpi,
-          trace, count, disc):  # fmt: skip
-    """Ship what location ``n`` owes downstream, rationed (see module docstring)."""
+def _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kpi, trace,
+           count, disc):  # fmt: skip
+    """Customers at location ``n``: old backorders first, then this period's demand."""
     n_items = on_hand.shape[1]
-    width = pipe.shape[0]
+    base = n * n_items
+    oh_row, bl_row, sh_row = on_hand[n], backlog[n], short[n]
+    for i in range(n_items):
+        col = dem_col[base + i]
+        d = dem[col] if col >= 0 else 0.0
+        oh = oh_row[i]
+        bl = bl_row[i]
+        old = min(max(oh, 0.0), bl)
+        oh -= old
+        new = min(max(oh, 0.0), d)
+        oh_row[i] = oh - new
+        sh_row[i] = d - new
+        bl_row[i] = bl - old if lost_sales else bl + (d - new - old)
+        if count:
+            kpi[r, n, DEMAND, i] += d
+            kpi[r, n, FILLED, i] += new
+            kpi[r, n, SERVED, i] += old + new
+            kpi[r, n, REVENUE, i] += disc * price[i] * (old + new)
+        if trace.shape[0] > 0:
+            trace[r, t, n, i, 2] = old + new
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, up,
+          unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, work, kpi,
+          lane_kpi, trace, count, disc):  # fmt: skip
+    """Ship what location ``n`` owes downstream, rationed (see module docstring)."""
     lo, hi = out_ptr[n], out_ptr[n + 1]
     if lo == hi:
         return
+    n_items = on_hand.shape[1]
+    width = pipe.shape[0]
     source = is_source[n]
+    claim, frac = work[0], work[1]
     for i in range(n_items):
-        claim = 0.0
-        for k in range(lo, hi):
-            if lane_up[r, t, out_idx[k]]:
-                claim += owed[out_idx[k], i]
-        frac = 0.0
-        if claim > 0.0:
-            frac = 1.0 if source else min(1.0, max(on_hand[n, i], 0.0) / claim)
-        for k in range(lo, hi):
-            l = out_idx[k]  # noqa: E741
-            alloc[l, i] = owed[l, i] * frac if lane_up[r, t, l] else 0.0
+        claim[i] = 0.0
+    for k in range(lo, hi):
+        if up[out_idx[k]]:
+            row = owed[out_idx[k]]
+            for i in range(n_items):
+                claim[i] += row[i]
+    if source:
+        for i in range(n_items):
+            frac[i] = 1.0 if claim[i] > 0.0 else 0.0
+    else:
+        for i in range(n_items):
+            c = claim[i]
+            frac[i] = min(1.0, max(on_hand[n, i], 0.0) / c) if c > 0.0 else 0.0
+    capped = source and supply_cap[n] < np.inf
     total = 0.0
     for k in range(lo, hi):
         l = out_idx[k]  # noqa: E741
-        lane_total = 0.0
-        for i in range(n_items):
-            lane_total += alloc[l, i]
-        if lane_total > lane_cap[l]:
-            scale = lane_cap[l] / lane_total
+        a, o = alloc[l], owed[l]
+        if up[l]:
             for i in range(n_items):
-                alloc[l, i] *= scale
-            lane_total = lane_cap[l]
-        total += lane_total
-    supply_scale = 1.0
-    if source and total > supply_cap[n]:
-        supply_scale = supply_cap[n] / total
+                a[i] = o[i] * frac[i]
+        else:
+            for i in range(n_items):
+                a[i] = 0.0
+        if lane_cap[l] < np.inf or capped:
+            lane_total = 0.0
+            for i in range(n_items):
+                lane_total += a[i]
+            if lane_total > lane_cap[l]:
+                scale = lane_cap[l] / lane_total
+                for i in range(n_items):
+                    a[i] *= scale
+                lane_total = lane_cap[l]
+            total += lane_total
+    supply_scale = supply_cap[n] / total if capped and total > supply_cap[n] else 1.0
     for k in range(lo, hi):
         l = out_idx[k]  # noqa: E741
         dest = lane_dest[l]
-        arrival = max(t + max(lead[r, t, l], 1), last_arr[l])
-        shipped_any = False
+        arrival = max(t + max(lead[l], 1), last_arr[l])
+        a, o, due, tr = alloc[l], owed[l], pipe[arrival % width, dest], transit[dest]
+        moved = 0
         for i in range(n_items):
-            q = alloc[l, i] * supply_scale
-            if q <= 0.0:
-                continue
-            shipped_any = True
-            owed[l, i] = owed[l, i] - q if q < owed[l, i] else 0.0
-            if not source:
-                on_hand[n, i] -= q
-            pipe[arrival % width, dest, i] += q
-            transit[dest, i] += q
-            if trace.shape[0] > 0:
-                trace[r, t, n, i, 1] += q
-            if count:
-                lane_kpi[r, l, SHIPPED] += q
-                kpi[r, dest, i, TRANSPORT] += disc * q * transport[l]
-                if source:
-                    kpi[r, dest, i, PURCHASE] += disc * q * unit_cost[i]
-        if shipped_any:
-            last_arr[l] = arrival
+            q = a[i] * supply_scale
+            a[i] = q
+            o[i] = o[i] - q if q < o[i] else 0.0
+            due[i] += q
+            tr[i] += q
+            moved += q > 0.0
+        if moved == 0:
+            continue
+        last_arr[l] = arrival
+        if not source:
+            for i in range(n_items):
+                on_hand[n, i] -= a[i]
+        if trace.shape[0] > 0:
+            for i in range(n_items):
+                trace[r, t, n, i, 1] += a[i]
+        if count:
+            shipped = lane_kpi[r, l, SHIPPED]
+            for i in range(n_items):
+                shipped += a[i]
+            lane_kpi[r, l, SHIPPED] = shipped
+            for i in range(n_items):
+                kpi[r, dest, TRANSPORT, i] += disc * a[i] * transport[l]
+            if source:
+                for i in range(n_items):
+                    kpi[r, dest, PURCHASE, i] += disc * a[i] * unit_cost[i]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
            desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand, backlog,
-           transit, owed, qty, lane_kpi, count, disc):  # fmt: skip
+           transit, owed, qty, work, lane_kpi, count, disc):  # fmt: skip
     """Review location ``n`` and place its orders on its inbound lanes."""
     n_items = on_hand.shape[1]
     lo, hi = in_ptr[n], in_ptr[n + 1]
     for k in range(lo, hi):
+        row = qty[in_idx[k]]
         for i in range(n_items):
-            qty[in_idx[k], i] = 0.0
-    placed = 0.0
-    for i in range(n_items):
-        if kind == PLAN:
-            for k in range(lo, hi):
-                q = plan[r, t, in_idx[k], i]
-                if q > 0.0:
-                    qty[in_idx[k], i] = q
-                    placed += q * volume[i]
-            continue
-        level = p1[n, i]
-        if level != level or (kind == R_S and t % review != 0):
-            continue
+            row[i] = 0.0
+    if kind == PLAN:
+        for k in range(lo, hi):
+            l = in_idx[k]  # noqa: E741
+            for i in range(n_items):
+                q = plan[r, t, l, i]
+                qty[l, i] = q if q > 0.0 else 0.0
+    elif kind != R_S or t % review == 0:
+        ip = work[2]
         if echelon:
-            ip = 0.0
+            pos = work[3]
+            for i in range(n_items):
+                ip[i] = 0.0
             for m in range(desc_ptr[n], desc_ptr[n + 1]):
-                ip += _position(
-                    desc_idx[m], i, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr,
-                    out_idx,
-                )  # fmt: skip
-        else:
-            ip = _position(n, i, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_idx)
-        q = 0.0
-        if kind == BASE_STOCK or kind == R_S:
-            q = level - ip
-        elif kind == S_S:
-            if ip <= level:
-                q = p2[n, i] - ip
-        elif kind == R_Q:
-            if ip <= level:
-                q = p2[n, i] * (math.floor((level - ip) / p2[n, i]) + 1.0)
-        if q > 0.0:
-            qty[order_lane[n], i] = q
-            placed += q * volume[i]
-    if storage_cap[n] < np.inf and placed > 0.0:
-        held = 0.0
-        for i in range(n_items):
-            held += max(on_hand[n, i], 0.0) * volume[i]
-        room = max(storage_cap[n] - held, 0.0)
-        if placed > room:
-            scale = room / placed
-            for k in range(lo, hi):
+                _position(desc_idx[m], on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr,
+                          out_idx, pos)  # fmt: skip
                 for i in range(n_items):
-                    qty[in_idx[k], i] *= scale
+                    ip[i] += pos[i]
+        else:
+            _position(n, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_idx, ip)
+        level, q_row = p1[n], qty[order_lane[n]]
+        if kind == BASE_STOCK or kind == R_S:  # NaN levels order nothing: NaN > 0 is False
+            for i in range(n_items):
+                q = level[i] - ip[i]
+                q_row[i] = q if q > 0.0 else 0.0
+        elif kind == S_S:
+            for i in range(n_items):
+                q = p2[n, i] - ip[i] if ip[i] <= level[i] else 0.0
+                q_row[i] = q if q > 0.0 else 0.0
+        else:  # R_Q
+            for i in range(n_items):
+                q = 0.0
+                if ip[i] <= level[i]:
+                    q = p2[n, i] * (np.floor((level[i] - ip[i]) / p2[n, i]) + 1.0)
+                q_row[i] = q if q > 0.0 else 0.0
+    if storage_cap[n] < np.inf:
+        placed = 0.0
+        for i in range(n_items):
+            for k in range(lo, hi):
+                placed += qty[in_idx[k], i] * volume[i]
+        if placed > 0.0:
+            held = 0.0
+            for i in range(n_items):
+                held += max(on_hand[n, i], 0.0) * volume[i]
+            room = max(storage_cap[n] - held, 0.0)
+            if placed > room:
+                scale = room / placed
+                for k in range(lo, hi):
+                    for i in range(n_items):
+                        qty[in_idx[k], i] *= scale
     for k in range(lo, hi):
         l = in_idx[k]  # noqa: E741
-        ordered = False
+        q_row, o = qty[l], owed[l]
+        ordered = 0
         for i in range(n_items):
-            if qty[l, i] > 0.0:
-                owed[l, i] += qty[l, i]
-                ordered = True
+            o[i] += q_row[i]
+            ordered += q_row[i] > 0.0
         if ordered and count:
             lane_kpi[r, l, ORDER_COST] += disc * fixed_order[l]
             lane_kpi[r, l, ORDERS] += 1.0
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _account(n, r, lost_sales, in_ptr, in_idx, out_ptr, out_idx, holding, transit_holding,
+             penalty, on_hand, backlog, owed, transit, short, work, kpi, disc):  # fmt: skip
+    """End-of-period KPIs of location ``n``."""
+    n_items = on_hand.shape[1]
+    owed_in, owed_out = work[0], work[1]
+    for i in range(n_items):
+        owed_in[i] = 0.0
+        owed_out[i] = 0.0
+    for k in range(in_ptr[n], in_ptr[n + 1]):
+        row = owed[in_idx[k]]
+        for i in range(n_items):
+            owed_in[i] += row[i]
+    for k in range(out_ptr[n], out_ptr[n + 1]):
+        row = owed[out_idx[k]]
+        for i in range(n_items):
+            owed_out[i] += row[i]
+    kp = kpi[r, n]
+    for i in range(n_items):
+        oh = on_hand[n, i]
+        bl = backlog[n, i]
+        tr = transit[n, i]
+        lost = short[n, i] if lost_sales else 0.0
+        kp[ON_HAND, i] += oh
+        kp[PIPELINE, i] += tr + owed_in[i]
+        kp[BACKLOG, i] += bl
+        kp[LOST, i] += lost
+        kp[PERIODS, i] += 1.0
+        kp[STOCKOUT, i] += 1.0 if bl > 0.0 or lost > 0.0 or owed_out[i] > 0.0 else 0.0
+        kp[HOLDING, i] += disc * (holding[n, i] * oh + transit_holding[n, i] * tr)
+        kp[SHORTAGE, i] += disc * penalty[n, i] * (lost if lost_sales else bl)
 
 
 @njit(cache=True, error_model="numpy")
 def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr, in_idx,
             out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding, penalty,
             price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap, kind, p1,
-            p2, review, echelon, plan, demand, dem_col, lead, lane_up, on_hand, backlog, owed,
-            pipe, transit, last_arr, kpi, lane_kpi, track, traj, trace, alloc, qty,
-            short):  # fmt: skip
+            p2, review, echelon, plan, dem, dem_col, lead, up, on_hand, backlog, owed, pipe,
+            transit, last_arr, kpi, lane_kpi, track, traj, trace, alloc, qty, short,
+            work):  # fmt: skip
+    """Period ``t`` of replication ``r`` (``dem``, ``lead``, ``up``: its random inputs)."""
     n_loc, n_items = on_hand.shape
-    width = pipe.shape[0]
     count = t >= warmup
     disc = discount**t
     tracing = trace.shape[0] > 0
-    slot = t % width
-    for n in range(n_loc):
-        for i in range(n_items):
-            a = pipe[slot, n, i]
-            if a != 0.0:
-                on_hand[n, i] += a
-                transit[n, i] -= a
-                pipe[slot, n, i] = 0.0
-                if count:
-                    kpi[r, n, i, RECEIVED] += a
-                if tracing:
-                    trace[r, t, n, i, 0] = a
-    for n in range(n_loc - 1, -1, -1):
-        if not is_source[n]:
-            for i in range(n_items):
-                col = dem_col[n * n_items + i]
-                d = demand[r, t, col] if col >= 0 else 0.0
-                oh = on_hand[n, i]
-                old = min(max(oh, 0.0), backlog[n, i])
-                oh -= old
-                new = min(max(oh, 0.0), d)
-                oh -= new
-                on_hand[n, i] = oh
-                short[n, i] = d - new
-                if lost_sales:
-                    backlog[n, i] -= old
-                else:
-                    backlog[n, i] += d - new - old
-                if tracing:
-                    trace[r, t, n, i, 2] = old + new
-                if count:
-                    kpi[r, n, i, DEMAND] += d
-                    kpi[r, n, i, FILLED] += new
-                    kpi[r, n, i, SERVED] += old + new
-                    kpi[r, n, i, REVENUE] += disc * price[i] * (old + new)
-        _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, lane_up,
-              unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, kpi, lane_kpi,
-              trace, count, disc)  # fmt: skip
-        if not is_source[n]:
-            _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
-                   desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand,
-                   backlog, transit, owed, qty, lane_kpi, count, disc)  # fmt: skip
+    due = pipe[t % pipe.shape[0]]
     for n in range(n_loc):
         if is_source[n]:
             continue
+        a, oh, tr = due[n], on_hand[n], transit[n]
+        if count:
+            received = kpi[r, n, RECEIVED]
+            for i in range(n_items):
+                received[i] += a[i]
+        if tracing:
+            for i in range(n_items):
+                trace[r, t, n, i, 0] = a[i]
         for i in range(n_items):
-            oh = on_hand[n, i]
-            bl = backlog[n, i]
-            if tracing:
-                trace[r, t, n, i, 3] = oh
+            oh[i] += a[i]
+            tr[i] -= a[i]
+            a[i] = 0.0
+    for n in range(n_loc - 1, -1, -1):
+        if not is_source[n]:
+            _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kpi,
+                   trace, count, disc)  # fmt: skip
+        _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, up,
+              unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, work, kpi,
+              lane_kpi, trace, count, disc)  # fmt: skip
+        if not is_source[n]:
+            _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
+                   desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand,
+                   backlog, transit, owed, qty, work, lane_kpi, count, disc)  # fmt: skip
+    for n in range(n_loc):
+        if is_source[n]:
+            continue
+        if tracing:
+            for i in range(n_items):
+                trace[r, t, n, i, 3] = on_hand[n, i]
                 trace[r, t, n, i, 4] = transit[n, i]
-            if not count:
-                continue
-            owed_in = 0.0
-            for k in range(in_ptr[n], in_ptr[n + 1]):
-                owed_in += owed[in_idx[k], i]
-            owed_out = 0.0
-            for k in range(out_ptr[n], out_ptr[n + 1]):
-                owed_out += owed[out_idx[k], i]
-            lost = short[n, i] if lost_sales else 0.0
-            kpi[r, n, i, ON_HAND] += oh
-            kpi[r, n, i, PIPELINE] += transit[n, i] + owed_in
-            kpi[r, n, i, BACKLOG] += bl
-            kpi[r, n, i, LOST] += lost
-            kpi[r, n, i, PERIODS] += 1.0
-            if bl > 0.0 or lost > 0.0 or owed_out > 0.0:
-                kpi[r, n, i, STOCKOUT] += 1.0
-            kpi[r, n, i, HOLDING] += disc * (
-                holding[n, i] * oh + transit_holding[n, i] * transit[n, i]
-            )
-            kpi[r, n, i, SHORTAGE] += disc * penalty[n, i] * (lost if lost_sales else bl)
+        if count:
+            _account(n, r, lost_sales, in_ptr, in_idx, out_ptr, out_idx, holding,
+                     transit_holding, penalty, on_hand, backlog, owed, transit, short, work, kpi,
+                     disc)  # fmt: skip
     if traj.shape[1] > 0:
         for j in range(track.shape[0]):
             n, i = track[j] // n_items, track[j] % n_items
@@ -287,36 +356,50 @@ def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, 
                  in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                  transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
                  storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand, dem_col,
-                 lead, lane_up, on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi,
-                 track, traj, trace):  # fmt: skip
+                 lead, lane_up, parametric, rng_state, zig, mean, sd, lead_mean, lead_sd,
+                 lead_max, on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi, track,
+                 traj, trace):  # fmt: skip
     """Periods ``t0 .. t1 - 1`` of replication ``r`` (its own state slices)."""
     n_loc, n_items = on_hand.shape
     n_lanes = owed.shape[0]
     alloc = np.zeros((n_lanes, n_items))
     qty = np.zeros((n_lanes, n_items))
     short = np.zeros((n_loc, n_items))
+    work = np.zeros((4, n_items))
+    dem_buf = np.zeros(mean.shape[1])
+    lead_x = np.zeros(n_lanes)
+    lead_buf = np.ones(n_lanes, dtype=np.int64)
+    up_r = np.int64(r) if lane_up.shape[0] > 1 else np.int64(0)  # prange indices are unsigned
     for t in range(t0, t1):
+        if parametric:
+            draw_period(rng_state[r], zig, mean[t], sd[t], lead_mean, lead_sd, lead_max, dem_buf,
+                        lead_x, lead_buf)  # fmt: skip
+            dem, ld = dem_buf, lead_buf
+        else:
+            dem, ld = demand[r, t], lead[r, t]
         _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
                 in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                 transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
-                storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand, dem_col,
-                lead, lane_up, on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi,
-                track, traj, trace, alloc, qty, short)  # fmt: skip
+                storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, dem, dem_col, ld,
+                lane_up[up_r, t], on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi,
+                track, traj, trace, alloc, qty, short, work)  # fmt: skip
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def run_kernel(t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
                in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding,
                penalty, price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap,
-               kind, p1, p2, review, echelon, plan, demand, dem_col, lead, lane_up, on_hand,
-               backlog, owed, pipe, transit, last_arr, kpi, lane_kpi, track, traj,
-               trace):  # fmt: skip
-    """Advance every replication from period ``t0`` to ``t1`` (state arrays are updated in
-    place; the first axis of every state, KPI and random array is the replication)."""
+               kind, p1, p2, review, echelon, plan, demand, dem_col, lead, lane_up, parametric,
+               rng_state, zig, mean, sd, lead_mean, lead_sd, lead_max, on_hand, backlog, owed,
+               pipe, transit, last_arr, kpi, lane_kpi, track, traj, trace):  # fmt: skip
+    """Advance every replication from period ``t0`` to ``t1`` (state arrays, ``rng_state``
+    and KPIs are updated in place; the first axis of every state, KPI and random array is
+    the replication; ``lane_up`` may have one row for all)."""
     for r in prange(on_hand.shape[0]):
         _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane,
                      in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                      transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
                      storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand,
-                     dem_col, lead, lane_up, on_hand[r], backlog[r], owed[r], pipe[r],
-                     transit[r], last_arr[r], kpi, lane_kpi, track, traj, trace)  # fmt: skip
+                     dem_col, lead, lane_up, parametric, rng_state, zig, mean, sd, lead_mean,
+                     lead_sd, lead_max, on_hand[r], backlog[r], owed[r], pipe[r], transit[r],
+                     last_arr[r], kpi, lane_kpi, track, traj, trace)  # fmt: skip

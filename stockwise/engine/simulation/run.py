@@ -11,6 +11,7 @@ import numpy as np
 from stockwise.data import Dataset
 from stockwise.engine.policy import RQ, RS, SS, BaseStock, FollowPlan, Policy
 from stockwise.engine.simulation import kernel as k
+from stockwise.engine.simulation import rng
 from stockwise.engine.simulation.network import SimNetwork, pack
 from stockwise.engine.simulation.replan import PlanState, Replanner
 from stockwise.engine.simulation.result import PolicyRun, SimulationResult
@@ -35,6 +36,102 @@ class Draws:
     @property
     def periods(self) -> int:
         return int(self.demand.shape[1])
+
+
+LEAD_SDS = 8.0  # parametric lead times are capped at mean + 8 sd (P < 1e-15 per draw)
+
+
+@dataclass(frozen=True, eq=False)
+class ParametricDraws:
+    """Random inputs drawn inside the kernel, from replication ``r``'s own stream
+    (``SeedSequence(seed).spawn(R)[r]``, see :mod:`.rng`): every policy simulated on them
+    sees the same draws, and no ``R x T x J`` array is stored.
+
+    mean, sd : [units] ``T x J`` per period and series: demand ``max(N(mean, sd), 0)``
+    dem_col : as in :class:`Draws`
+    lead_mean, lead_sd : [periods] ``L``: lead times ``max(round(N(mean, sd)), 1)``, capped
+        at ``ceil(mean + 8 sd)``
+    lane_up : bool ``T x L`` (the same outage windows in every replication)
+    """
+
+    mean: np.ndarray
+    sd: np.ndarray
+    dem_col: np.ndarray
+    lead_mean: np.ndarray
+    lead_sd: np.ndarray
+    lane_up: np.ndarray
+    seed: int
+    replications: int
+
+    def __post_init__(self) -> None:
+        if self.replications < 1:
+            raise ValueError(f"replications must be >= 1, got {self.replications}")
+        if self.mean.ndim != 2 or self.sd.shape != self.mean.shape:
+            raise ValueError(
+                f"mean and sd must both be periods x series, got {self.mean.shape} and "
+                f"{self.sd.shape}"
+            )
+        for name in ("mean", "sd", "lead_mean", "lead_sd"):
+            x = getattr(self, name)
+            if not np.isfinite(x).all() or (name.endswith("sd") and (x < 0).any()):
+                raise ValueError(f"{name} must be finite" + (" and >= 0" * name.endswith("sd")))
+        lanes = len(self.lead_mean)
+        if self.lead_sd.shape != (lanes,) or self.lane_up.shape != (self.periods, lanes):
+            raise ValueError(
+                f"lead_sd must have {lanes} lanes and lane_up be periods x lanes "
+                f"{(self.periods, lanes)}, got {self.lead_sd.shape} and {self.lane_up.shape}"
+            )
+        if self.dem_col.max(initial=-1) >= self.mean.shape[1]:
+            raise ValueError(f"dem_col points past the {self.mean.shape[1]} series")
+
+    @classmethod
+    def normal(
+        cls, net: SimNetwork, dem_col: np.ndarray, mean, sd, periods: int, replications: int,
+        seed: int,
+    ) -> ParametricDraws:  # fmt: skip
+        """Demand ``mean`` and ``sd`` per series (``J``) or per period and series
+        (``T x J``); lead times from the network's lanes, every lane always up."""
+        shape = (int(periods), np.shape(mean)[-1])
+
+        def table(x) -> np.ndarray:
+            return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), shape))
+
+        return cls(
+            table(mean),
+            table(sd),
+            np.asarray(dem_col, dtype=np.int64),
+            net.lead_mean.astype(float),
+            net.lead_sd.astype(float),
+            np.ones((int(periods), len(net.lanes)), dtype=np.bool_),
+            int(seed),
+            int(replications),
+        )
+
+    @property
+    def periods(self) -> int:
+        return int(self.mean.shape[0])
+
+    @property
+    def lead_max(self) -> np.ndarray:
+        """[periods] int ``L``: the cap on each lane's lead time."""
+        return np.maximum(np.ceil(self.lead_mean + LEAD_SDS * self.lead_sd), 1).astype(np.int64)
+
+    def states(self, start: int = 0, count: int | None = None) -> np.ndarray:
+        """The generator states of replications ``start ..`` (all by default)."""
+        count = self.replications - start if count is None else count
+        return rng.seed_states(self.seed, count, start)
+
+    def materialize(self, start: int = 0, count: int | None = None) -> Draws:
+        """The very numbers the kernel draws for replications ``start .. start + count - 1``,
+        as pre-drawn :class:`Draws` (for reference implementations and checks)."""
+        states = self.states(start, count)
+        reps, lanes = len(states), len(self.lead_mean)
+        demand = np.empty((reps, self.periods, self.mean.shape[1]))
+        lead = np.empty((reps, self.periods, lanes), dtype=np.int64)
+        rng.materialize(states, rng.ziggurat_tables(), self.mean, self.sd, self.lead_mean,
+                        self.lead_sd, self.lead_max, demand, lead)  # fmt: skip
+        up = np.ascontiguousarray(np.broadcast_to(self.lane_up, (reps, *self.lane_up.shape)))
+        return Draws(demand, self.dem_col, lead, up)
 
 
 def draws_from_scenarios(
@@ -142,7 +239,41 @@ def _stock_value(net: SimNetwork, state: _State) -> np.ndarray:
     return (units * net.unit_cost).sum(axis=(1, 2))
 
 
-def _run(net, draws, code, state, kpi, lane_kpi, track, traj, trace, plan, t0, t1, settings):
+def _random_inputs(draws: Draws | ParametricDraws) -> tuple:
+    """The kernel's random-input arguments: pre-drawn arrays, or the parameters of the
+    in-kernel draws (the unused side gets small placeholders of the same types)."""
+    if isinstance(draws, Draws):
+        return (
+            np.ascontiguousarray(draws.demand, dtype=float),
+            np.ascontiguousarray(draws.dem_col, dtype=np.int64),
+            np.ascontiguousarray(draws.lead, dtype=np.int64),
+            np.ascontiguousarray(draws.lane_up, dtype=np.bool_),
+            False,
+            np.zeros((1, 4), dtype=np.uint64),
+            np.zeros((3, rng.LAYERS)),
+            np.zeros((1, 1)),
+            np.zeros((1, 1)),
+            np.zeros(1),
+            np.zeros(1),
+            np.ones(1, dtype=np.int64),
+        )
+    return (
+        np.zeros((1, 1, 1)),
+        np.ascontiguousarray(draws.dem_col, dtype=np.int64),
+        np.ones((1, 1, 1), dtype=np.int64),
+        np.ascontiguousarray(draws.lane_up[None], dtype=np.bool_),
+        True,
+        draws.states(),
+        rng.ziggurat_tables(),
+        draws.mean,
+        draws.sd,
+        draws.lead_mean,
+        draws.lead_sd,
+        draws.lead_max,
+    )
+
+
+def _run(net, random, code, state, kpi, lane_kpi, track, traj, trace, plan, t0, t1, settings):
     kind, p1, p2, review, echelon = code
     warmup, discount, lost_sales = settings
     k.run_kernel(
@@ -150,16 +281,16 @@ def _run(net, draws, code, state, kpi, lane_kpi, track, traj, trace, plan, t0, t
         net.in_ptr, net.in_idx, net.out_ptr, net.out_idx, net.desc_ptr, net.desc_idx,
         net.unit_cost, net.holding, net.transit_holding, net.penalty, net.price, net.volume,
         net.transport, net.fixed_order, net.lane_capacity, net.storage_capacity,
-        net.supply_capacity, kind, p1, p2, review, echelon, plan, draws.demand, draws.dem_col,
-        draws.lead, draws.lane_up, state.on_hand, state.backlog, state.owed, state.pipe,
-        state.transit, state.last_arr, kpi, lane_kpi, track, traj, trace,
+        net.supply_capacity, kind, p1, p2, review, echelon, plan, *random, state.on_hand,
+        state.backlog, state.owed, state.pipe, state.transit, state.last_arr, kpi, lane_kpi,
+        track, traj, trace,
     )  # fmt: skip
 
 
 def simulate(
     model: Dataset | SimNetwork,
     policies: Sequence[Policy],
-    scenarios: ScenarioSet | Draws,
+    scenarios: ScenarioSet | Draws | ParametricDraws,
     *,
     periods: int | None = None,
     warmup: int = 0,
@@ -180,6 +311,8 @@ def simulate(
         ``warmup`` on, costs discounted by ``discount**t``
     lost_sales : unmet customer demand is lost (penalty once) instead of backordered
     track : ``(item, location)`` pairs whose net inventory is kept per period (fan charts)
+    scenarios : a scenario set (one scenario per replication), pre-drawn :class:`Draws`, or
+        :class:`ParametricDraws` drawn inside the kernel
     replanner : re-plans :class:`FollowPlan` policies between kernel segments
     trace : keep every period's flows in ``result.traces`` (memory ``R x T x N x I x 5``;
         for checks and tests)
@@ -193,7 +326,9 @@ def simulate(
         else:
             dataset_locations = list(net.locations)
     draws = (
-        scenarios if isinstance(scenarios, Draws) else draws_from_scenarios(net, scenarios, periods)
+        scenarios
+        if isinstance(scenarios, Draws | ParametricDraws)
+        else draws_from_scenarios(net, scenarios, periods)
     )
     if not 0 <= warmup < draws.periods:
         raise ValueError(f"warmup must be in 0..{draws.periods - 1}, got {warmup}")
@@ -209,7 +344,8 @@ def simulate(
     if len(set(names)) != len(names):
         raise ValueError(f"policy names must be unique, got {names}")
     reps, horizon = draws.replications, draws.periods
-    width = int(max(draws.lead.max(initial=1), net.on_order.shape[2])) + 1
+    longest = draws.lead.max(initial=1) if isinstance(draws, Draws) else draws.lead_max.max()
+    width = int(max(longest, net.on_order.shape[2])) + 1
     track_idx = np.array(
         [net.location_index(loc) * net.n_items + net.item_index(item) for item, loc in track],
         dtype=np.int64,
@@ -217,10 +353,13 @@ def simulate(
     settings = (int(warmup), float(discount), bool(lost_sales))
     runs: dict[str, PolicyRun] = {}
     traces: dict[str, np.ndarray] = {}
+    random = _random_inputs(draws)
     for policy in policies:
         code = policy_arrays(policy, net, dataset_locations)
+        # every policy starts from the same generator states: common random numbers
+        inputs = (*random[:5], random[5].copy(), *random[6:])
         state = _State.initial(net, reps, width)
-        kpi = np.zeros((reps, net.n_locations, net.n_items, k.N_KPI))
+        kpi = np.zeros((reps, net.n_locations, k.N_KPI, net.n_items))
         lane_kpi = np.zeros((reps, len(net.lanes), k.N_LANE_KPI))
         traj = np.zeros((reps, horizon if len(track_idx) else 0, len(track_idx)))
         tr = np.zeros(
@@ -247,12 +386,12 @@ def simulate(
                     plans += 1
                 planning += time.perf_counter() - p0
             _run(
-                net, draws, code, state, kpi, lane_kpi, track_idx, traj, tr, plan, t0, t1, settings
+                net, inputs, code, state, kpi, lane_kpi, track_idx, traj, tr, plan, t0, t1, settings
             )
         value[:, 1] = _stock_value(net, state) * discount**horizon
         runs[policy.name] = PolicyRun(
             policy.name,
-            kpi,
+            kpi.transpose(0, 1, 3, 2),  # R x N x I x KPI, as PolicyRun documents
             lane_kpi,
             traj,
             value,
