@@ -119,6 +119,9 @@ class LocalForecaster(Forecaster):
             progress=self.progress,
             description=f"fitting {self.name}",
         )
+        pool = getattr(self.method, "pool", None)  # pooled step over all fits (auto)
+        if pool is not None:
+            self.fits_ = pool(self.fits_)
         self.panel_ = panel
         return self
 
