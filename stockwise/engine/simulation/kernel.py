@@ -72,13 +72,13 @@ def _position(n, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_i
     for i in range(n_items):
         out[i] = on_hand[n, i] - backlog[n, i] + transit[n, i]
     for k in range(in_ptr[n], in_ptr[n + 1]):
-        row = owed[in_idx[k]]
+        l = in_idx[k]  # noqa: E741
         for i in range(n_items):
-            out[i] += row[i]
+            out[i] += owed[l, i]
     for k in range(out_ptr[n], out_ptr[n + 1]):
-        row = owed[out_idx[k]]
+        l = out_idx[k]  # noqa: E741
         for i in range(n_items):
-            out[i] -= row[i]
+            out[i] -= owed[l, i]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -87,18 +87,17 @@ def _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kp
     """Customers at location ``n``: old backorders first, then this period's demand."""
     n_items = on_hand.shape[1]
     base = n * n_items
-    oh_row, bl_row, sh_row = on_hand[n], backlog[n], short[n]
     for i in range(n_items):
         col = dem_col[base + i]
         d = dem[col] if col >= 0 else 0.0
-        oh = oh_row[i]
-        bl = bl_row[i]
+        oh = on_hand[n, i]
+        bl = backlog[n, i]
         old = min(max(oh, 0.0), bl)
         oh -= old
         new = min(max(oh, 0.0), d)
-        oh_row[i] = oh - new
-        sh_row[i] = d - new
-        bl_row[i] = bl - old if lost_sales else bl + (d - new - old)
+        on_hand[n, i] = oh - new
+        short[n, i] = d - new
+        backlog[n, i] = bl - old if lost_sales else bl + (d - new - old)
         if count:
             kpi[r, n, DEMAND, i] += d
             kpi[r, n, FILLED, i] += new
@@ -110,7 +109,7 @@ def _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kp
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, up,
-          unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, work, kpi,
+          unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, claim, frac, kpi,
           lane_kpi, trace, count, disc):  # fmt: skip
     """Ship what location ``n`` owes downstream, rationed (see module docstring)."""
     lo, hi = out_ptr[n], out_ptr[n + 1]
@@ -119,14 +118,13 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
     n_items = on_hand.shape[1]
     width = pipe.shape[0]
     source = is_source[n]
-    claim, frac = work[0], work[1]
     for i in range(n_items):
         claim[i] = 0.0
     for k in range(lo, hi):
-        if up[out_idx[k]]:
-            row = owed[out_idx[k]]
+        l = out_idx[k]  # noqa: E741
+        if up[l]:
             for i in range(n_items):
-                claim[i] += row[i]
+                claim[i] += owed[l, i]
     if source:
         for i in range(n_items):
             frac[i] = 1.0 if claim[i] > 0.0 else 0.0
@@ -138,21 +136,20 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
     total = 0.0
     for k in range(lo, hi):
         l = out_idx[k]  # noqa: E741
-        a, o = alloc[l], owed[l]
         if up[l]:
             for i in range(n_items):
-                a[i] = o[i] * frac[i]
+                alloc[l, i] = owed[l, i] * frac[i]
         else:
             for i in range(n_items):
-                a[i] = 0.0
+                alloc[l, i] = 0.0
         if lane_cap[l] < np.inf or capped:
             lane_total = 0.0
             for i in range(n_items):
-                lane_total += a[i]
+                lane_total += alloc[l, i]
             if lane_total > lane_cap[l]:
                 scale = lane_cap[l] / lane_total
                 for i in range(n_items):
-                    a[i] *= scale
+                    alloc[l, i] *= scale
                 lane_total = lane_cap[l]
             total += lane_total
     supply_scale = supply_cap[n] / total if capped and total > supply_cap[n] else 1.0
@@ -160,47 +157,48 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
         l = out_idx[k]  # noqa: E741
         dest = lane_dest[l]
         arrival = max(t + max(lead[l], 1), last_arr[l])
-        a, o, due, tr = alloc[l], owed[l], pipe[arrival % width, dest], transit[dest]
+        slot = arrival % width
         moved = 0
         for i in range(n_items):
-            q = a[i] * supply_scale
-            a[i] = q
-            o[i] = o[i] - q if q < o[i] else 0.0
-            due[i] += q
-            tr[i] += q
+            q = alloc[l, i] * supply_scale
+            alloc[l, i] = q
+            o = owed[l, i]
+            owed[l, i] = o - q if q < o else 0.0
+            pipe[slot, dest, i] += q
+            transit[dest, i] += q
             moved += q > 0.0
         if moved == 0:
             continue
         last_arr[l] = arrival
         if not source:
             for i in range(n_items):
-                on_hand[n, i] -= a[i]
+                on_hand[n, i] -= alloc[l, i]
         if trace.shape[0] > 0:
             for i in range(n_items):
-                trace[r, t, n, i, 1] += a[i]
+                trace[r, t, n, i, 1] += alloc[l, i]
         if count:
             shipped = lane_kpi[r, l, SHIPPED]
             for i in range(n_items):
-                shipped += a[i]
+                shipped += alloc[l, i]
             lane_kpi[r, l, SHIPPED] = shipped
             for i in range(n_items):
-                kpi[r, dest, TRANSPORT, i] += disc * a[i] * transport[l]
+                kpi[r, dest, TRANSPORT, i] += disc * alloc[l, i] * transport[l]
             if source:
                 for i in range(n_items):
-                    kpi[r, dest, PURCHASE, i] += disc * a[i] * unit_cost[i]
+                    kpi[r, dest, PURCHASE, i] += disc * alloc[l, i] * unit_cost[i]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
            desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand, backlog,
-           transit, owed, qty, work, lane_kpi, count, disc):  # fmt: skip
+           transit, owed, qty, ip, pos, lane_kpi, count, disc):  # fmt: skip
     """Review location ``n`` and place its orders on its inbound lanes."""
     n_items = on_hand.shape[1]
     lo, hi = in_ptr[n], in_ptr[n + 1]
     for k in range(lo, hi):
-        row = qty[in_idx[k]]
+        l = in_idx[k]  # noqa: E741
         for i in range(n_items):
-            row[i] = 0.0
+            qty[l, i] = 0.0
     if kind == PLAN:
         for k in range(lo, hi):
             l = in_idx[k]  # noqa: E741
@@ -208,9 +206,7 @@ def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr
                 q = plan[r, t, l, i]
                 qty[l, i] = q if q > 0.0 else 0.0
     elif kind != R_S or t % review == 0:
-        ip = work[2]
         if echelon:
-            pos = work[3]
             for i in range(n_items):
                 ip[i] = 0.0
             for m in range(desc_ptr[n], desc_ptr[n + 1]):
@@ -220,21 +216,21 @@ def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr
                     ip[i] += pos[i]
         else:
             _position(n, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_idx, ip)
-        level, q_row = p1[n], qty[order_lane[n]]
+        lane = order_lane[n]
         if kind == BASE_STOCK or kind == R_S:  # NaN levels order nothing: NaN > 0 is False
             for i in range(n_items):
-                q = level[i] - ip[i]
-                q_row[i] = q if q > 0.0 else 0.0
+                q = p1[n, i] - ip[i]
+                qty[lane, i] = q if q > 0.0 else 0.0
         elif kind == S_S:
             for i in range(n_items):
-                q = p2[n, i] - ip[i] if ip[i] <= level[i] else 0.0
-                q_row[i] = q if q > 0.0 else 0.0
+                q = p2[n, i] - ip[i] if ip[i] <= p1[n, i] else 0.0
+                qty[lane, i] = q if q > 0.0 else 0.0
         else:  # R_Q
             for i in range(n_items):
                 q = 0.0
-                if ip[i] <= level[i]:
-                    q = p2[n, i] * (np.floor((level[i] - ip[i]) / p2[n, i]) + 1.0)
-                q_row[i] = q if q > 0.0 else 0.0
+                if ip[i] <= p1[n, i]:
+                    q = p2[n, i] * (np.floor((p1[n, i] - ip[i]) / p2[n, i]) + 1.0)
+                qty[lane, i] = q if q > 0.0 else 0.0
     if storage_cap[n] < np.inf:
         placed = 0.0
         for i in range(n_items):
@@ -252,11 +248,10 @@ def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr
                         qty[in_idx[k], i] *= scale
     for k in range(lo, hi):
         l = in_idx[k]  # noqa: E741
-        q_row, o = qty[l], owed[l]
         ordered = 0
         for i in range(n_items):
-            o[i] += q_row[i]
-            ordered += q_row[i] > 0.0
+            owed[l, i] += qty[l, i]
+            ordered += qty[l, i] > 0.0
         if ordered and count:
             lane_kpi[r, l, ORDER_COST] += disc * fixed_order[l]
             lane_kpi[r, l, ORDERS] += 1.0
@@ -264,35 +259,45 @@ def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _account(n, r, lost_sales, in_ptr, in_idx, out_ptr, out_idx, holding, transit_holding,
-             penalty, on_hand, backlog, owed, transit, short, work, kpi, disc):  # fmt: skip
-    """End-of-period KPIs of location ``n``."""
+             penalty, on_hand, backlog, owed, transit, short, owed_in, owed_out, kpi,
+             disc):  # fmt: skip
+    """End-of-period KPIs of location ``n`` (one KPI per loop: few arrays per loop, so
+    LLVM vectorises them)."""
     n_items = on_hand.shape[1]
-    owed_in, owed_out = work[0], work[1]
     for i in range(n_items):
         owed_in[i] = 0.0
         owed_out[i] = 0.0
     for k in range(in_ptr[n], in_ptr[n + 1]):
-        row = owed[in_idx[k]]
+        l = in_idx[k]  # noqa: E741
         for i in range(n_items):
-            owed_in[i] += row[i]
+            owed_in[i] += owed[l, i]
     for k in range(out_ptr[n], out_ptr[n + 1]):
-        row = owed[out_idx[k]]
+        l = out_idx[k]  # noqa: E741
         for i in range(n_items):
-            owed_out[i] += row[i]
-    kp = kpi[r, n]
+            owed_out[i] += owed[l, i]
     for i in range(n_items):
-        oh = on_hand[n, i]
-        bl = backlog[n, i]
-        tr = transit[n, i]
-        lost = short[n, i] if lost_sales else 0.0
-        kp[ON_HAND, i] += oh
-        kp[PIPELINE, i] += tr + owed_in[i]
-        kp[BACKLOG, i] += bl
-        kp[LOST, i] += lost
-        kp[PERIODS, i] += 1.0
-        kp[STOCKOUT, i] += 1.0 if bl > 0.0 or lost > 0.0 or owed_out[i] > 0.0 else 0.0
-        kp[HOLDING, i] += disc * (holding[n, i] * oh + transit_holding[n, i] * tr)
-        kp[SHORTAGE, i] += disc * penalty[n, i] * (lost if lost_sales else bl)
+        kpi[r, n, ON_HAND, i] += on_hand[n, i]
+    for i in range(n_items):
+        kpi[r, n, PIPELINE, i] += transit[n, i] + owed_in[i]
+    for i in range(n_items):
+        kpi[r, n, BACKLOG, i] += backlog[n, i]
+    for i in range(n_items):
+        kpi[r, n, PERIODS, i] += 1.0
+    for i in range(n_items):
+        kpi[r, n, HOLDING, i] += disc * (
+            holding[n, i] * on_hand[n, i] + transit_holding[n, i] * transit[n, i]
+        )
+    if lost_sales:
+        for i in range(n_items):
+            kpi[r, n, LOST, i] += short[n, i]
+        for i in range(n_items):
+            kpi[r, n, SHORTAGE, i] += disc * penalty[n, i] * short[n, i]
+    else:
+        for i in range(n_items):
+            kpi[r, n, SHORTAGE, i] += disc * penalty[n, i] * backlog[n, i]
+    for i in range(n_items):
+        out = backlog[n, i] > 0.0 or owed_out[i] > 0.0 or (lost_sales and short[n, i] > 0.0)
+        kpi[r, n, STOCKOUT, i] += 1.0 if out else 0.0
 
 
 @njit(cache=True, error_model="numpy")
@@ -300,40 +305,41 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
             out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding, penalty,
             price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap, kind, p1,
             p2, review, echelon, plan, dem, dem_col, lead, up, on_hand, backlog, owed, pipe,
-            transit, last_arr, kpi, lane_kpi, track, traj, trace, alloc, qty, short,
-            work):  # fmt: skip
-    """Period ``t`` of replication ``r`` (``dem``, ``lead``, ``up``: its random inputs)."""
+            transit, last_arr, kpi, lane_kpi, track, traj, trace, alloc, qty, short, w0, w1,
+            w2, w3):  # fmt: skip
+    """Period ``t`` of replication ``r`` (``dem``, ``lead``, ``up``: its random inputs;
+    ``w0 .. w3``: scratch rows of the items' length). No array views are made here: a view
+    of a shared array costs an atomic reference count that the threads contend for."""
     n_loc, n_items = on_hand.shape
     count = t >= warmup
     disc = discount**t
     tracing = trace.shape[0] > 0
-    due = pipe[t % pipe.shape[0]]
+    slot = t % pipe.shape[0]
     for n in range(n_loc):
         if is_source[n]:
             continue
-        a, oh, tr = due[n], on_hand[n], transit[n]
         if count:
-            received = kpi[r, n, RECEIVED]
             for i in range(n_items):
-                received[i] += a[i]
+                kpi[r, n, RECEIVED, i] += pipe[slot, n, i]
         if tracing:
             for i in range(n_items):
-                trace[r, t, n, i, 0] = a[i]
+                trace[r, t, n, i, 0] = pipe[slot, n, i]
         for i in range(n_items):
-            oh[i] += a[i]
-            tr[i] -= a[i]
-            a[i] = 0.0
+            a = pipe[slot, n, i]
+            on_hand[n, i] += a
+            transit[n, i] -= a
+            pipe[slot, n, i] = 0.0
     for n in range(n_loc - 1, -1, -1):
         if not is_source[n]:
             _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kpi,
                    trace, count, disc)  # fmt: skip
         _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, up,
-              unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, work, kpi,
+              unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, w0, w1, kpi,
               lane_kpi, trace, count, disc)  # fmt: skip
         if not is_source[n]:
             _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
                    desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand,
-                   backlog, transit, owed, qty, work, lane_kpi, count, disc)  # fmt: skip
+                   backlog, transit, owed, qty, w2, w3, lane_kpi, count, disc)  # fmt: skip
     for n in range(n_loc):
         if is_source[n]:
             continue
@@ -343,8 +349,8 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
                 trace[r, t, n, i, 4] = transit[n, i]
         if count:
             _account(n, r, lost_sales, in_ptr, in_idx, out_ptr, out_idx, holding,
-                     transit_holding, penalty, on_hand, backlog, owed, transit, short, work, kpi,
-                     disc)  # fmt: skip
+                     transit_holding, penalty, on_hand, backlog, owed, transit, short, w0, w1,
+                     kpi, disc)  # fmt: skip
     if traj.shape[1] > 0:
         for j in range(track.shape[0]):
             n, i = track[j] // n_items, track[j] % n_items
@@ -365,7 +371,7 @@ def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, 
     alloc = np.zeros((n_lanes, n_items))
     qty = np.zeros((n_lanes, n_items))
     short = np.zeros((n_loc, n_items))
-    work = np.zeros((4, n_items))
+    w0, w1, w2, w3 = np.zeros(n_items), np.zeros(n_items), np.zeros(n_items), np.zeros(n_items)
     dem_buf = np.zeros(mean.shape[1])
     lead_x = np.zeros(n_lanes)
     lead_buf = np.ones(n_lanes, dtype=np.int64)
@@ -382,7 +388,7 @@ def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, 
                 transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
                 storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, dem, dem_col, ld,
                 lane_up[up_r, t], on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi,
-                track, traj, trace, alloc, qty, short, work)  # fmt: skip
+                track, traj, trace, alloc, qty, short, w0, w1, w2, w3)  # fmt: skip
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
