@@ -6,14 +6,16 @@ only for strictly positive series; no additive error with multiplicative seasona
 (numerically unstable, as in R's ``forecast::ets``); seasonal forms only for
 ``2 <= m <= 24`` and at least two full seasons.
 
-Search: ``"screen"`` (default) ranks every admissible form by AICc with statsforecast's
-compiled ETS core (:mod:`stockwise.forecasting.ets_search`) and fits only the best
-``top_k`` in statsmodels, keeping the one with the smallest statsmodels AICc;
-``"exhaustive"`` fits every admissible form in statsmodels (about 7x slower, same M3
-accuracy). Every statsmodels fit is guarded: a form that raises, returns a non-finite
-likelihood or a forecast beyond 10x the observed range is skipped, the next screened form
-is tried, and the skips are recorded in ``reason``. When no form survives, the series
-falls back to seasonal naive and says why.
+Search: ``"screen"`` (default) estimates every admissible form with statsforecast's
+compiled ETS core and ranks them by its AICc (:mod:`stockwise.forecasting.ets_search`);
+the best ``top_k`` become statsmodels ``ETSModel`` results at those estimates (or, with
+``refit=True``, re-estimated by statsmodels' own optimizer) and the one with the smallest
+statsmodels AICc is kept. Likelihood, states, forecasts and sample paths are always
+statsmodels'. ``"exhaustive"`` fits every admissible form with statsmodels' optimizer
+(the search before screening; several times slower). Every statsmodels result is guarded:
+a form that raises, returns a non-finite likelihood or a forecast beyond 10x the observed
+range is skipped, the next screened form is tried, and the skips are recorded in
+``reason``. When no form survives, the series falls back to seasonal naive and says why.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
 
 from stockwise.forecasting.base import SeriesFit, trivial_fit
-from stockwise.forecasting.ets_search import rank_forms
+from stockwise.forecasting.ets_search import Screened, rank_forms
 from stockwise.forecasting.naive import SeasonalNaive
 
 ALL_FORMS = (
@@ -86,11 +88,13 @@ def as_series(y: np.ndarray) -> pd.Series:
     return pd.Series(np.asarray(y, dtype=float), index=pd.RangeIndex(len(y)))
 
 
-def fit_form(y: np.ndarray, form: Form, m: int) -> ETSResults:
-    """Fit one form; raise ``FloatingPointError`` when the fit is unusable."""
+def fit_form(y: np.ndarray, form: Form, m: int, params: np.ndarray | None = None) -> ETSResults:
+    """statsmodels' result for one form: fitted by its optimizer, or at ``params`` (its
+    parameter layout) when given; raise ``FloatingPointError`` when it is unusable."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = form.model(as_series(y), m).fit(disp=False)
+        model = form.model(as_series(y), m)
+        result = model.fit(disp=False) if params is None else model.smooth(params)
         ahead = np.asarray(result.forecast(max(m, 2) * 2))
     if not np.isfinite(result.llf) or not np.isfinite(result.aicc):
         raise FloatingPointError("non-finite likelihood")
@@ -122,15 +126,17 @@ class ETS:
     """Automatic ETS: the admissible form with the smallest AICc.
 
     forms : candidate forms (codes such as ``"AAdN"``); default all fifteen
-    search : ``"screen"`` (rank by statsforecast's AICc, fit the best ``top_k`` in
-        statsmodels) or ``"exhaustive"`` (fit every form in statsmodels)
-    top_k : statsmodels fits per series in screen mode (1 matched exhaustive accuracy on
-        M3 monthly; see the M3 benchmark)
+    search : ``"screen"`` (rank by statsforecast's AICc, keep the best ``top_k`` for
+        statsmodels) or ``"exhaustive"`` (fit every form with statsmodels' optimizer)
+    top_k : forms per series that statsmodels evaluates in screen mode
+    refit : in screen mode, re-estimate those forms with statsmodels' optimizer instead of
+        taking statsforecast's estimates (slower, and less accurate on M3 monthly)
     """
 
     forms: tuple[str, ...] = ALL_FORMS
     search: str = "screen"
     top_k: int = 1
+    refit: bool = False
     name: str = "ets"
     _parsed: tuple[Form, ...] = field(init=False, repr=False)
 
@@ -140,6 +146,8 @@ class ETS:
             raise ValueError(f"ETS search {self.search!r}: expected one of {SEARCHES}")
         if isinstance(self.top_k, bool) or not isinstance(self.top_k, int) or self.top_k < 1:
             raise ValueError(f"ETS top_k must be a whole number >= 1, got {self.top_k!r}")
+        if not isinstance(self.refit, bool):
+            raise ValueError(f"ETS refit must be True or False, got {self.refit!r}")
 
     def admissible(self, y: np.ndarray, m: int) -> list[Form]:
         """Forms allowed for ``y`` with season length ``m`` (see the module notes)."""
@@ -158,29 +166,42 @@ class ETS:
             out.append(form)
         return out
 
+    def candidates(self, y: np.ndarray, m: int) -> tuple[list[Screened], int, str]:
+        """Forms to try in order, how many statsmodels results to keep, and the screen's
+        summary for ``reason`` (empty when nothing was screened)."""
+        forms = self.admissible(y, m)
+        if self.search == "exhaustive" or (self.refit and len(forms) <= self.top_k):
+            return [Screened(form, np.inf, None) for form in forms], len(forms), ""
+        ranked = rank_forms(y, forms, m)
+        shown = ", ".join(f"{s.form.code} {s.aicc:.1f}" for s in ranked[: self.top_k + 2])
+        more = ", ..." if len(ranked) > self.top_k + 2 else ""
+        how = "refitted by statsmodels" if self.refit else "at statsforecast's estimates"
+        summary = (
+            f"screened {len(ranked)} forms by statsforecast AICc ({shown}{more}); "
+            f"best {self.top_k} {how}; "
+        )
+        if self.refit:
+            ranked = [Screened(s.form, s.aicc, None) for s in ranked]
+        return ranked, self.top_k, summary
+
     def fit(self, y: np.ndarray, season_length: int, rng: np.random.Generator) -> SeriesFit:
         trivial = trivial_fit(y, 5, self.name)
         if trivial is not None:
             return trivial
-        candidates = self.admissible(y, season_length)
-        wanted, screened = len(candidates), ""
-        if self.search == "screen" and len(candidates) > self.top_k:
-            ranked = rank_forms(y, candidates, season_length)
-            candidates, wanted = [form for _, form in ranked], self.top_k
-            shown = ", ".join(f"{f.code} {a:.1f}" for a, f in ranked[: self.top_k + 2])
-            screened = f"screened {len(ranked)} forms by statsforecast AICc ({shown}, ...); "
+        candidates, wanted, screened = self.candidates(y, season_length)
         best: tuple[float, Form, ETSResults] | None = None
         failed: list[str] = []
-        fitted = 0
-        for form in candidates:
-            if fitted == wanted:
+        kept = 0
+        for candidate in candidates:
+            if kept == wanted:
                 break
+            form = candidate.form
             try:
-                result = fit_form(y, form, season_length)
+                result = fit_form(y, form, season_length, candidate.params)
             except (FloatingPointError, ValueError, np.linalg.LinAlgError) as err:
                 failed.append(f"{form.code}: {err}")
                 continue
-            fitted += 1
+            kept += 1
             if best is None or result.aicc < best[0]:
                 best = (float(result.aicc), form, result)
         if best is None:
@@ -188,7 +209,7 @@ class ETS:
             why = "; ".join(failed) if failed else "no admissible form for this length"
             return replace(fallback, reason=f"ETS failed ({why})")
         aicc, form, result = best
-        reason = f"{screened}ETS({form.code}) lowest statsmodels AICc {aicc:.1f} of {fitted}"
+        reason = f"{screened}ETS({form.code}) lowest statsmodels AICc {aicc:.1f} of {kept}"
         if failed:
             reason += f"; skipped {', '.join(failed)}"
         return ETSFit(result, form.code, model=f"ets({form.code})", reason=reason)

@@ -1,8 +1,10 @@
 """ETS against statsmodels and statsforecast: the chosen form, its forecast and likelihood.
 
-Exhaustive search is checked against statsmodels' own fits of every form; the screened
-search against statsforecast's single-form fits (the screen's AICc) and its automatic
-choice where both search the same forms under the same bounds.
+Exhaustive search and ``refit=True`` are checked against statsmodels' own fits; the
+default screened search against statsforecast: its single-form fits (the screen's AICc),
+its fitted values, forecasts and likelihood for the chosen form (two implementations of
+the same model at the same estimates), and its automatic choice where both search the
+same forms under the same bounds.
 """
 
 from __future__ import annotations
@@ -48,14 +50,13 @@ def statsmodels_fit(y: np.ndarray, code: str, m: int):
         ).fit(disp=False)
 
 
-def statsforecast_aicc(y: np.ndarray, code: str, m: int) -> float:
+def statsforecast_form(code: str, m: int) -> AutoETS:
     form = Form.parse(code)
-    model = AutoETS(
+    return AutoETS(
         season_length=m,
         model=form.error + form.trend[0] + form.seasonal,
         damped=form.trend == "Ad",
     )
-    return float(model.fit(y).model_["aicc"])
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +77,28 @@ def test_exhaustive_choice_has_smallest_aicc_among_statsmodels_fits():
 
 def test_screen_aicc_equals_statsforecast_single_form_fits():
     ranked = rank_forms(SEASONAL, [Form.parse(c) for c in ALL_FORMS], 12)
-    assert [f.code for _, f in ranked] != list(ALL_FORMS)  # sorted, not the input order
-    for aicc, form in ranked:
-        assert aicc == pytest.approx(statsforecast_aicc(SEASONAL, form.code, 12), rel=1e-9)
-    assert [a for a, _ in ranked] == sorted(a for a, _ in ranked)
+    assert [s.form.code for s in ranked] != list(ALL_FORMS)  # sorted, not the input order
+    for screened in ranked:
+        peer = statsforecast_form(screened.form.code, 12).fit(SEASONAL).model_["aicc"]
+        assert screened.aicc == pytest.approx(peer, rel=1e-9)
+    assert [s.aicc for s in ranked] == sorted(s.aicc for s in ranked)
+
+
+def test_fit_is_statsmodels_at_statsforecast_estimates():
+    """Forms whose recursions and forecasts the two packages share (statsforecast 2.1's
+    damped forecasts and multiplicative-season recursion differ from statsmodels')."""
+    shared = ("ANN", "AAN", "ANA", "AAA", "MNN", "MAN", "MNA", "MAA")
+    for y in (SEASONAL, SEASONAL[::-1] + 50):
+        fit = ETS(forms=shared).fit(y, 12, np.random.default_rng(0))
+        peer = statsforecast_form(fit.form, 12)
+        loglik = peer.fit(y).model_["loglik"]
+        expected = peer.forecast(y=y, h=18, fitted=True)
+        np.testing.assert_allclose(fit.result.fittedvalues, expected["fitted"], rtol=1e-9)
+        np.testing.assert_allclose(fit.point(18), expected["mean"], rtol=1e-9)
+        # statsforecast drops the constants of the Gaussian log-likelihood
+        n = len(y)
+        constants = n / 2 * (np.log(n) - np.log(2 * np.pi) - 1)
+        assert fit.result.llf == pytest.approx(loglik + constants, rel=1e-9)
 
 
 def test_screened_choice_equals_statsforecast_autoets_without_trend():
@@ -92,21 +111,20 @@ def test_screened_choice_equals_statsforecast_autoets_without_trend():
         assert f"ETS({fit.form[0]},{fit.form[1]},{fit.form[2]})" == peer
 
 
-def test_top_k_keeps_least_statsmodels_aicc_among_best_screened(seasonal_fit):
+def test_refit_top_k_keeps_least_aicc_among_statsmodels_fits_of_best_screened(seasonal_fit):
     ranked = rank_forms(SEASONAL, ETS().admissible(SEASONAL, 12), 12)
-    assert seasonal_fit.form == ranked[0][1].code  # top_k=1: the screen's best form
+    assert seasonal_fit.form == ranked[0].form.code  # top_k=1: the screen's best form
     assert "screened 15 forms by statsforecast AICc" in seasonal_fit.reason
-    two = [form.code for _, form in ranked[:2]]
-    aicc = {code: statsmodels_fit(SEASONAL, code, 12).aicc for code in two}
-    fit = ETS(top_k=2).fit(SEASONAL, 12, np.random.default_rng(0))
-    assert fit.form == min(aicc, key=aicc.get)
-    assert fit.reason.endswith(f"lowest statsmodels AICc {min(aicc.values()):.1f} of 2")
-
-
-def test_point_forecast_and_likelihood_equal_statsmodels(seasonal_fit):
-    oracle = statsmodels_fit(SEASONAL, seasonal_fit.form, 12)
-    assert seasonal_fit.result.llf == pytest.approx(oracle.llf, rel=1e-9)
-    np.testing.assert_allclose(seasonal_fit.point(18), oracle.forecast(18), rtol=1e-9)
+    two = [s.form.code for s in ranked[:2]]
+    oracles = {code: statsmodels_fit(SEASONAL, code, 12) for code in two}
+    fit = ETS(top_k=2, refit=True).fit(SEASONAL, 12, np.random.default_rng(0))
+    chosen = min(oracles, key=lambda code: oracles[code].aicc)
+    assert fit.form == chosen
+    assert "best 2 refitted by statsmodels" in fit.reason
+    assert fit.reason.endswith(f"lowest statsmodels AICc {oracles[chosen].aicc:.1f} of 2")
+    # the point forecast and likelihood are statsmodels' own fit of the chosen form
+    assert fit.result.llf == pytest.approx(oracles[chosen].llf, rel=1e-9)
+    np.testing.assert_allclose(fit.point(18), oracles[chosen].forecast(18), rtol=1e-9)
 
 
 def test_simulated_paths_centre_on_point_forecast(seasonal_fit):
@@ -142,6 +160,8 @@ def test_bad_settings_are_clear_errors():
         ETS(search="all")
     with pytest.raises(ValueError, match="top_k must be a whole number >= 1, got 0"):
         ETS(top_k=0)
+    with pytest.raises(ValueError, match="refit must be True or False, got 'yes'"):
+        ETS(refit="yes")
 
 
 def test_failing_forms_are_skipped_and_recorded(monkeypatch):
@@ -149,10 +169,10 @@ def test_failing_forms_are_skipped_and_recorded(monkeypatch):
 
     real = ets_module.fit_form
 
-    def flaky(y, form, m):
+    def flaky(y, form, m, params=None):
         if form.trend != "N":
             raise FloatingPointError("forecast diverges")
-        return real(y, form, m)
+        return real(y, form, m, params)
 
     monkeypatch.setattr(ets_module, "fit_form", flaky)
     exhaustive = ETS(forms=("ANN", "AAN", "AAdN"), search="exhaustive")
@@ -167,13 +187,13 @@ def test_screen_falls_through_to_the_next_form_when_statsmodels_fails(monkeypatc
     from stockwise.forecasting import ets as ets_module
 
     forms = ("ANN", "AAN", "AAdN", "ANA")
-    ranked = [f.code for _, f in rank_forms(SEASONAL, [Form.parse(c) for c in forms], 12)]
+    ranked = [s.form.code for s in rank_forms(SEASONAL, [Form.parse(c) for c in forms], 12)]
     real = ets_module.fit_form
 
-    def flaky(y, form, m):
+    def flaky(y, form, m, params=None):
         if form.code == ranked[0]:
             raise FloatingPointError("non-finite likelihood")
-        return real(y, form, m)
+        return real(y, form, m, params)
 
     monkeypatch.setattr(ets_module, "fit_form", flaky)
     fit = ETS(forms=forms).fit(SEASONAL, 12, np.random.default_rng(0))
