@@ -3,23 +3,28 @@
 * stockwise's Numba kernel (``prange`` over replications) on the sample network (1
   supplier, 2 DCs, 12 stores, 40 items: 560 stocked location-items) under the closed-form
   base-stock policy, 365 periods x ``STOCKWISE_BENCH_REPS`` (default 10,000) replications,
-  demand and lead times drawn per replication from ``SeedSequence(seed).spawn`` in blocks
-  (two threads; NumPy releases the GIL while filling arrays);
-* the same model vectorised over replications in NumPy, on the same draws (its holding
-  and shortage costs must equal the kernel's: an independent implementation);
+  normal demand (truncated at 0) and rounded normal lead times **drawn inside the kernel**
+  (:class:`ParametricDraws`: one xoshiro256** stream per replication), in blocks of
+  ``BLOCK`` replications;
+* the same kernel on pre-drawn demand (the path forecast sample paths take): the draws of
+  one block materialized first, timed apart ("kernel only", "draws only");
+* the same model vectorised over replications in NumPy, on those very numbers (its
+  holding and shortage costs must equal the kernel's: an independent implementation),
+  plus the time NumPy's ``default_rng`` takes to draw as many normals (two threads);
 * stockpyl's simulator on a 3-stage serial system (Snyder & Shen example 6.1);
 * compile time of the kernel in a fresh process with an empty Numba cache, and the time
   to load it from the cache, reported apart;
-* scaling: seconds per replication at 62, 250 and 1,000 replications (1.0 = linear).
+* scaling: seconds per replication at 250, 1,000 and 4,000 replications (1.0 = linear).
 
-Throughput is reported with and without the draws (draws fill buffers allocated once), with
-its ratio to the NumPy reference measured in the same run, and whether the targets of issue
-#6 (>= 1e8 location-item-periods/s with draws, >= 3x NumPy) are met.
+Ratios to NumPy are taken in the same process, right after the kernel; the machine's load
+average is recorded with them. Targets of issue #6: >= 1e8 location-item-periods/s with
+draws, >= 3x the NumPy reference.
 
 Unit: location-item-periods per second (node-periods for stockpyl). Printed and written to
 ``.benchmarks/simulation.json``::
 
-    .venv/bin/python -m pytest benchmarks/test_simulation.py --benchmark-only -q -s
+    STOCKWISE_BENCH_REPS=10000 .venv/bin/python -m pytest benchmarks/test_simulation.py \
+        --benchmark-only -q -s
 """
 
 from __future__ import annotations
@@ -38,12 +43,13 @@ import pytest
 
 from stockwise.data.sample import generate
 from stockwise.engine.policies.dataset import plan_policy
-from stockwise.engine.simulation import Draws, pack, simulate
+from stockwise.engine.simulation import Draws, ParametricDraws, pack, simulate
 from stockwise.engine.simulation.network import SimNetwork
 
 PERIODS = 365
 REPS = int(os.environ.get("STOCKWISE_BENCH_REPS", "10000"))
-BLOCK = 250
+BLOCK = 1000
+REFERENCE = 250  # replications the NumPy reference and the pre-drawn kernel run
 OUT = Path(".benchmarks/simulation.json")
 RESULTS: dict[str, dict] = {}
 
@@ -60,36 +66,27 @@ def sample():
     return ds, net, policy, dem_col, hist.mean(axis=1), hist.std(axis=1)
 
 
-def draw_buffers(reps: int, n_series: int, n_lanes: int) -> Draws:
-    """Arrays for one block of draws, allocated once and refilled block after block (a
-    fresh 350 MB block per call spent a third of the drawing time in page faults)."""
-    return Draws(
-        np.empty((reps, PERIODS, n_series)),
-        np.empty(0, dtype=np.int64),
-        np.empty((reps, PERIODS, n_lanes), dtype=np.int64),
-        np.ones((reps, PERIODS, n_lanes), dtype=np.bool_),
-    )
-
-
-def draw_block(children, mean, sd, net: SimNetwork, dem_col, into: Draws | None = None) -> Draws:
-    """Normal demand (truncated at 0) and rounded normal lead times, one generator each,
-    written into the first ``len(children)`` replications of ``into`` (new arrays if None)."""
-    reps, n_series, n_lanes = len(children), len(mean), len(net.lanes)
-    buf = draw_buffers(reps, n_series, n_lanes) if into is None else into
-    demand, lead = buf.demand[:reps], buf.lead[:reps]
+def numpy_draw_seconds(reps: int, mean: np.ndarray, sd: np.ndarray, net: SimNetwork) -> float:
+    """[s] for NumPy's ``default_rng`` to draw ``reps`` replications of normal demand
+    (truncated at 0) and rounded lead times, one generator per replication from
+    ``SeedSequence.spawn``, two threads, into buffers allocated once."""
+    demand = np.empty((reps, PERIODS, len(mean)))
+    lead = np.empty((reps, PERIODS, len(net.lanes)), dtype=np.int64)
+    children = np.random.SeedSequence(1).spawn(reps)
 
     def one(r: int) -> None:
         g = np.random.default_rng(children[r])
-        z = g.standard_normal((PERIODS, n_series))
+        z = g.standard_normal((PERIODS, len(mean)))
         np.multiply(z, sd, out=z)
         np.add(z, mean, out=z)
         np.maximum(z, 0.0, out=demand[r])
-        lt = net.lead_mean + net.lead_sd * g.standard_normal((PERIODS, n_lanes))
+        lt = net.lead_mean + net.lead_sd * g.standard_normal((PERIODS, len(net.lanes)))
         lead[r] = np.maximum(np.rint(lt), 1)
 
+    t0 = time.perf_counter()
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(one, range(reps)))
-    return Draws(demand, dem_col, lead, buf.lane_up[:reps])
+    return time.perf_counter() - t0
 
 
 def numpy_base_stock(net: SimNetwork, level: np.ndarray, d: Draws) -> np.ndarray:
@@ -158,56 +155,65 @@ def numpy_base_stock(net: SimNetwork, level: np.ndarray, d: Draws) -> np.ndarray
     return cost
 
 
+def timed(fn, *args, **kwargs):
+    """``(result, wall seconds, process CPU seconds)``."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - t0, time.process_time() - c0
+
+
 def test_kernel_and_numpy_throughput(benchmark, sample):
     ds, net, policy, dem_col, mean, sd = sample
+    order = [loc.location for loc in ds.locations]
     lip_per_rep = PERIODS * int((~net.is_source).sum()) * net.n_items
-    children = np.random.SeedSequence(2026).spawn(REPS)
-    buf = draw_buffers(min(BLOCK, REPS), len(mean), len(net.lanes))
-    simulate(ds, [policy], draw_block(children[:2], mean, sd, net, dem_col, buf))  # load cache
-    timing = {"draws": 0.0, "kernel": 0.0}
-    costs = []
+    draws = ParametricDraws.normal(net, dem_col, mean, sd, PERIODS, REPS, seed=2026)
+    simulate(net, [policy], draws.block(0, 2), dataset_locations=order)  # load the cache
+    timing = {"with_draws": 0.0, "with_draws_cpu": 0.0}
+    first = []
 
     def run_all():
         for start in range(0, REPS, BLOCK):
-            t0 = time.perf_counter()
-            draws = draw_block(children[start : start + BLOCK], mean, sd, net, dem_col, buf)
-            t1 = time.perf_counter()
-            res = simulate(ds, [policy], draws)
-            timing["draws"] += t1 - t0
-            timing["kernel"] += time.perf_counter() - t1
+            block = draws.block(start, min(BLOCK, REPS - start))
+            res, wall, cpu = timed(simulate, net, [policy], block, dataset_locations=order)
+            timing["with_draws"] += wall
+            timing["with_draws_cpu"] += cpu
             if start == 0:
-                reps = res.per_replication(policy.name)
-                costs.append(reps[["holding", "shortage"]].to_numpy())
+                first.append(res.per_replication(policy.name)[["holding", "shortage"]])
 
+    load = os.getloadavg()[0]
     benchmark.pedantic(run_all, rounds=1, iterations=1)
-    total = timing["draws"] + timing["kernel"]
-    # NumPy reference on the first block of the same draws (its cost per replication is
-    # flat), in this process right after the kernel.
-    reference = draw_block(children[:BLOCK], mean, sd, net, dem_col, buf)
-    order = [loc.location for loc in ds.locations]
+    # The first replications again: their draws materialized (the same numbers), the kernel
+    # on them, the NumPy reference on them, and NumPy drawing as many normals itself.
+    reps = min(REFERENCE, REPS)
+    pre, draws_s, _ = timed(draws.materialize, 0, reps)
+    kernel, kernel_s, _ = timed(simulate, net, [policy], pre, dataset_locations=order)
     level = np.asarray(policy.order_up_to)[[order.index(n) for n in net.locations]]
-    t0 = time.perf_counter()
-    ref_cost = numpy_base_stock(net, level, reference)
-    numpy_s = time.perf_counter() - t0
-    np.testing.assert_allclose(ref_cost, costs[0], rtol=1e-6)  # same model, same numbers
-    block = reference.replications
-    numpy_per_rep = numpy_s / block
-    draws_per_rep = timing["draws"] / REPS
-    with_draws = lip_per_rep * REPS / total
-    vs_numpy = numpy_per_rep / (timing["kernel"] / REPS)
-    vs_numpy_with_draws = (numpy_per_rep + draws_per_rep) / (total / REPS)
+    ref_cost, numpy_s, _ = timed(numpy_base_stock, net, level, pre)
+    numpy_draws_s = numpy_draw_seconds(reps, mean, sd, net)
+    kernel_cost = kernel.per_replication(policy.name)[["holding", "shortage"]].to_numpy()
+    np.testing.assert_allclose(ref_cost, kernel_cost, rtol=1e-9)  # same model, same numbers
+    np.testing.assert_array_equal(kernel_cost, first[0].to_numpy()[:reps])  # same draws
+    with_draws = lip_per_rep * REPS / timing["with_draws"]
+    per_rep = {
+        "with_draws": timing["with_draws"] / REPS,
+        "kernel": kernel_s / reps,
+        "numpy": numpy_s / reps,
+        "numpy_with_draws": (numpy_s + numpy_draws_s) / reps,
+    }
+    vs_numpy = per_rep["numpy_with_draws"] / per_rep["with_draws"]
     RESULTS["sample network, base stock"] = {
         "replications": REPS,
         "periods": PERIODS,
         "location_item_periods": lip_per_rep * REPS,
-        "kernel_with_draws_per_s": with_draws,
-        "kernel_only_per_s": lip_per_rep * REPS / timing["kernel"],
-        "draws_only_per_s": lip_per_rep * REPS / timing["draws"],
-        "draws_s": timing["draws"],
-        "kernel_s": timing["kernel"],
-        "numpy_reference_per_s": lip_per_rep / numpy_per_rep,
-        "kernel_vs_numpy": vs_numpy,
-        "with_draws_vs_numpy_with_draws": vs_numpy_with_draws,
+        "load_average_1min_before": load,
+        "with_draws_per_s": with_draws,
+        "with_draws_per_2_cpu_s": 2 * lip_per_rep * REPS / timing["with_draws_cpu"],
+        "kernel_only_per_s": lip_per_rep / per_rep["kernel"],
+        "draws_only_per_s": lip_per_rep * reps / draws_s,
+        "numpy_reference_per_s": lip_per_rep / per_rep["numpy"],
+        "numpy_reference_with_draws_per_s": lip_per_rep / per_rep["numpy_with_draws"],
+        "with_draws_vs_numpy_with_draws": vs_numpy,
+        "kernel_only_vs_numpy": per_rep["numpy"] / per_rep["kernel"],
         "target_1e8_with_draws_met": bool(with_draws >= 1e8),
         "target_3x_numpy_met": bool(vs_numpy >= 3.0),
     }
@@ -216,26 +222,27 @@ def test_kernel_and_numpy_throughput(benchmark, sample):
 
 def test_linear_in_replications(benchmark, sample):
     ds, net, policy, dem_col, mean, sd = sample
-    sizes = (BLOCK // 4, BLOCK, 4 * BLOCK)
-    children = np.random.SeedSequence(7).spawn(sizes[-1])
-    draws = [draw_block(children[:n], mean, sd, net, dem_col) for n in sizes]
-    simulate(ds, [policy], draws[0])
+    order = [loc.location for loc in ds.locations]
+    sizes = (250, 1000, 4000)
+    draws = ParametricDraws.normal(net, dem_col, mean, sd, PERIODS, sizes[-1], seed=7)
+    simulate(net, [policy], draws.block(0, 2), dataset_locations=order)
     times = []
 
     def run():
-        for d in draws:
+        for n in sizes:
             t0 = time.perf_counter()
-            simulate(ds, [policy], d)
+            simulate(net, [policy], draws.block(0, n), dataset_locations=order)
             times.append(time.perf_counter() - t0)
 
     benchmark.pedantic(run, rounds=1, iterations=1)
     per_rep = [t / n for t, n in zip(times, sizes, strict=True)]
-    RESULTS["scaling"] = {
+    RESULTS["scaling (draws in the kernel)"] = {
         "reps": list(sizes),
         "seconds": times,
         "seconds_per_replication": per_rep,
         # 1.0 = linear; above 1 the cost per replication grows with the count
         "per_replication_largest_vs_middle": per_rep[2] / per_rep[1],
+        "per_replication_largest_vs_smallest": per_rep[2] / per_rep[0],
     }
 
 
@@ -263,11 +270,10 @@ def test_stockpyl_serial_peer(benchmark):
 def test_compile_time(benchmark):
     code = (
         "import time, numpy as np; t0 = time.perf_counter();"
-        "from stockwise.engine.simulation import simulate;"
-        "from stockwise.scenarios import from_distribution;"
-        "from stockwise.data.sample import generate; ds = generate(0);"
-        "keys, _, h = ds.demand.to_matrix();"
-        "sc = from_distribution(keys, np.full((len(keys), 4), 3.0), 2, seed=0, lanes=ds.lanes);"
+        "from stockwise.engine.simulation import ParametricDraws, pack, simulate;"
+        "from stockwise.data.sample import generate; ds = generate(0); net = pack(ds);"
+        "cols = np.arange(net.n_locations * net.n_items) % 3;"
+        "sc = ParametricDraws.normal(net, cols, np.ones(3), np.ones(3), 4, 2, seed=0);"
         "from stockwise.engine.policy import BaseStock;"
         "lv = np.full((len(ds.locations), len(ds.items)), 20.0); t1 = time.perf_counter();"
         "simulate(ds, [BaseStock(lv)], sc); print(time.perf_counter() - t1)"

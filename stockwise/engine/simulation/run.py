@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ class ParametricDraws:
     lead_mean, lead_sd : [periods] ``L``: lead times ``max(round(N(mean, sd)), 1)``, capped
         at ``ceil(mean + 8 sd)``
     lane_up : bool ``T x L`` (the same outage windows in every replication)
+    first : the index of the first replication (its stream is ``spawn(...)[first]``), so
+        that a long run can be simulated block by block with the same numbers
     """
 
     mean: np.ndarray
@@ -62,10 +65,13 @@ class ParametricDraws:
     lane_up: np.ndarray
     seed: int
     replications: int
+    first: int = 0
 
     def __post_init__(self) -> None:
-        if self.replications < 1:
-            raise ValueError(f"replications must be >= 1, got {self.replications}")
+        if self.replications < 1 or self.first < 0:
+            raise ValueError(
+                f"replications must be >= 1 and first >= 0, got {self.replications}, {self.first}"
+            )
         if self.mean.ndim != 2 or self.sd.shape != self.mean.shape:
             raise ValueError(
                 f"mean and sd must both be periods x series, got {self.mean.shape} and "
@@ -116,10 +122,16 @@ class ParametricDraws:
         """[periods] int ``L``: the cap on each lane's lead time."""
         return np.maximum(np.ceil(self.lead_mean + LEAD_SDS * self.lead_sd), 1).astype(np.int64)
 
+    def block(self, start: int, count: int) -> ParametricDraws:
+        """Replications ``start .. start + count - 1`` of these draws, the same numbers."""
+        if not (0 <= start and 1 <= count and start + count <= self.replications):
+            raise ValueError(f"block {start}+{count} is outside 0..{self.replications}")
+        return dataclasses.replace(self, replications=count, first=self.first + start)
+
     def states(self, start: int = 0, count: int | None = None) -> np.ndarray:
         """The generator states of replications ``start ..`` (all by default)."""
         count = self.replications - start if count is None else count
-        return rng.seed_states(self.seed, count, start)
+        return rng.seed_states(self.seed, count, self.first + start)
 
     def materialize(self, start: int = 0, count: int | None = None) -> Draws:
         """The very numbers the kernel draws for replications ``start .. start + count - 1``,

@@ -50,10 +50,11 @@ def test_in_kernel_draws_equal_the_materialized_draws(sample, lost_sales):
     inline = simulate(ds, policies, draws, **kwargs)
     _equal(inline, simulate(ds, policies, draws.materialize(), **kwargs))
     # a block of replications is the same numbers as those replications of the whole run
-    part = simulate(ds, policies[:1], draws.materialize(start=10, count=5), **kwargs)
-    for name in ("kpi", "lane_kpi"):
-        whole = getattr(inline.runs["base"], name)[10:15]
-        assert np.array_equal(getattr(part.runs["base"], name), whole)
+    for part in (draws.materialize(start=10, count=5), draws.block(10, 5)):
+        res = simulate(ds, policies[:1], part, **kwargs)
+        for name in ("kpi", "lane_kpi"):
+            whole = getattr(inline.runs["base"], name)[10:15]
+            assert np.array_equal(getattr(res.runs["base"], name), whole)
 
 
 def test_same_seed_same_results_for_any_thread_count_and_common_demand(sample):
