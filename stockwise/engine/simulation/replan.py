@@ -80,8 +80,11 @@ class OptimizerReplanner:
     the look-ahead forfeits its price, which stops the rolling plan from pushing purchases
     past its horizon (a pure cost objective under-buys there: not buying is free).
 
-    Units owed but not yet shipped are handed to the optimizer as if shipped now: they
-    leave the upstream on-hand stock and arrive after the lane's mean lead time.
+    Units owed but not yet shipped are handed to the optimizer as the kernel will ship
+    them: from the upstream stock on hand now, then from the upstream arrivals as they
+    come (a source ships at once), each arriving the lane's mean lead time after it
+    leaves. Units the upstream's known stock cannot cover are handed over as if shipped
+    now (the plan has no backorders upstream).
     """
 
     dataset: Dataset
@@ -139,12 +142,8 @@ class OptimizerReplanner:
         horizon, n_items = problem.horizon, net.n_items
         on_hand = state.on_hand.copy()
         arriving = state.arriving.copy()
-        for l, lane in enumerate(net.lanes):  # noqa: E741
-            owed = state.owed[l]
-            on_hand[net.lane_origin[l]] = np.maximum(on_hand[net.lane_origin[l]] - owed, 0.0)
-            d = max(int(round(lane.lead_time_mean)), 1)
-            if d < arriving.shape[2]:
-                arriving[net.lane_dest[l], :, d] += owed
+        for lane in range(len(net.lanes)):
+            _hand_over_owed(net, lane, state.owed[lane], on_hand, arriving)
         rows = [net.location_index(name) for name in problem.locations]
         pipeline = np.zeros((len(rows) * n_items, horizon))
         span = min(horizon, arriving.shape[2])
@@ -160,3 +159,26 @@ class OptimizerReplanner:
             self.failures += 1
             return np.zeros((len(net.lanes), n_items, horizon))
         return np.asarray(plan.quantities, dtype=float)
+
+
+def _hand_over_owed(
+    net: SimNetwork, lane: int, owed: np.ndarray, on_hand: np.ndarray, arriving: np.ndarray
+) -> None:
+    """Move the units [``I``] owed on ``lane`` out of its origin's stock (on hand, then
+    arrivals in period order) into its destination's arrivals, in place."""
+    origin, dest = net.lane_origin[lane], net.lane_dest[lane]
+    lead = max(int(round(net.lanes[lane].lead_time_mean)), 1)
+    left = np.asarray(owed, dtype=float).copy()
+    width = arriving.shape[2]
+    shipped = np.zeros((len(left), width))  # units leaving the origin per period
+    if not net.is_source[origin]:  # a source has ample stock
+        take = np.minimum(on_hand[origin], left)
+        on_hand[origin] -= take
+        shipped[:, 0], left = take, left - take
+        for d in range(width):
+            take = np.minimum(arriving[origin, :, d], left)
+            arriving[origin, :, d] -= take
+            shipped[:, d] += take
+            left = left - take
+    shipped[:, 0] += left  # a source's, or beyond the upstream's known stock: shipped now
+    arriving[dest, :, lead:] += shipped[:, : max(width - lead, 0)]
