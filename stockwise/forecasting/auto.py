@@ -1,7 +1,7 @@
 """Automatic model choice per series: demand class as the prior, backtest as the evidence.
 
 The Syntetos–Boylan class of the series (ADI / CV²) picks the candidates and the prior
-favourite (the ETS–Theta combination for smooth and erratic demand, SBA for intermittent
+favourite (the ETS–Theta–ARIMA combination for smooth and erratic demand, SBA for intermittent
 and lumpy demand). Every candidate is scored by a rolling-origin backtest on the series'
 own history (mean M5 scaled pinball loss of its sample paths); another candidate replaces
 the favourite only when it scores better by more than ``margin`` (relative). A series too
@@ -30,7 +30,7 @@ from stockwise.forecasting.calibration import (
     pool_factors,
     spread_ratios,
 )
-from stockwise.forecasting.combination import CombinationFit, ETSTheta
+from stockwise.forecasting.combination import Combination, CombinationFit
 from stockwise.forecasting.ets import ETS, ETSFit
 from stockwise.forecasting.intermittent import SBA, TSB, Croston
 from stockwise.forecasting.naive import SeasonalNaive
@@ -50,7 +50,7 @@ def demand_class(y: np.ndarray) -> str:
 
 def default_candidates() -> dict[str, tuple[SeriesMethod, ...]]:
     """Candidates per demand class; the first one is the prior favourite."""
-    smooth = (ETSTheta(), SeasonalNaive())
+    smooth = (Combination(), SeasonalNaive())
     sparse = (SBA(), TSB(), Croston(), SeasonalNaive())
     return {"smooth": smooth, "erratic": smooth, "intermittent": sparse, "lumpy": sparse}
 
@@ -65,12 +65,13 @@ def fast_candidates() -> dict[str, tuple[SeriesMethod, ...]]:
 
 def refit_method(method: SeriesMethod, full: SeriesFit) -> SeriesMethod:
     """The method that backtest folds refit: ETS keeps the form chosen by AICc on the whole
-    history (choosing it again per fold costs 15 fits and adds noise)."""
+    history, ARIMA the order chosen on it (searching again per fold costs many fits and
+    adds noise)."""
     if isinstance(method, ETS) and isinstance(full, ETSFit):
         return ETS(forms=(full.form,))
-    if isinstance(method, ETSTheta) and isinstance(full, CombinationFit | ETSFit):
-        form = full.ets.form if isinstance(full, CombinationFit) else full.form
-        return ETSTheta(ets=ETS(forms=(form,)))
+    if isinstance(method, Combination) and isinstance(full, CombinationFit):
+        order = full.arima.order if full.arima is not None else None
+        return Combination(ets=ETS(forms=(full.ets.form,)), arima_order=order)
     return method
 
 
