@@ -39,6 +39,14 @@ the environment truncates actions to integers, so plans are rounded to the neare
   loses sales). stockwise has no optimiser of base-stock levels for a finite, capacitated,
   lost-sales episode, so the tuning is the benchmark's own.
 
+Measured here (20 paths, the re-planner's mean profit v0 / v1 by scenario count): 5
+futures 530.7 / 522.4, 10: 533.5 / 529.0, 20: 534.0 / 529.8, 50: 533.1 / 532.7 (v0 at 100:
+534.6), so 20 is enough; solve time grows faster than the count (22 / 30 / 50 / 190 ms
+per period in v0 for 5 / 10 / 20 / 50). stockwise's plan shares all its orders across
+scenarios (a static plan, re-solved each period); :func:`plan_lp` with 20 scenarios, whose
+later orders differ by scenario, made 534.7 / 531.2 on the same paths: the static plan
+loses nothing measurable here.
+
 Published (v0 / v1): oracle 546.8 / 542.7, shrinking-horizon LP 508.0 / 485.4, PPO 438.8 /
 409.8, MIP base stock 388.0 / 378.5::
 
