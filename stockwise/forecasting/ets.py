@@ -128,7 +128,9 @@ class ETS:
     forms : candidate forms (codes such as ``"AAdN"``); default all fifteen
     search : ``"screen"`` (rank by statsforecast's AICc, keep the best ``top_k`` for
         statsmodels) or ``"exhaustive"`` (fit every form with statsmodels' optimizer)
-    top_k : forms per series that statsmodels evaluates in screen mode
+    top_k : forms per series that statsmodels evaluates in screen mode. On M3 monthly
+        (every 4th series) k = 1, 2, 3 all gave MASE 0.852 at statsforecast's estimates;
+        refitted by statsmodels 0.862, 0.855, 0.860 at 1.4, 1.8, 2.3x the screen's time
     refit : in screen mode, re-estimate those forms with statsmodels' optimizer instead of
         taking statsforecast's estimates (slower, and less accurate on M3 monthly)
     """

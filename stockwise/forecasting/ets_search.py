@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from statsforecast.ets import etsmodel
 
 if TYPE_CHECKING:
     from stockwise.forecasting.ets import Form
@@ -68,6 +67,8 @@ def statsmodels_params(par: np.ndarray, form: Form) -> np.ndarray:
 
 def screen_form(y: np.ndarray, form: Form, m: int) -> Screened:
     """statsforecast's estimate of ``form`` on ``y`` with season length ``m``."""
+    from statsforecast.ets import etsmodel  # imported on first use: 0.3 s (numba)
+
     try:
         fit = etsmodel(
             y=np.asarray(y, dtype=np.float64),
