@@ -300,23 +300,104 @@ def _account(n, r, lost_sales, in_ptr, in_idx, out_ptr, out_idx, holding, transi
         kpi[r, n, STOCKOUT, i] += 1.0 if out else 0.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, inline="always", error_model="numpy")
+def _leaf(n, r, t, slot, kind, p1, p2, review, lost_sales, price, penalty, fixed_order, volume,
+          storage_cap, in_ptr, in_idx, dem, dem_col, on_hand, backlog, transit, owed, pipe, qty,
+          short, kpi, lane_kpi, count, disc):  # fmt: skip
+    """The fast path for a location with one inbound lane and no outbound lane (a store):
+    arrivals, customers, review and the KPIs that shipping upstream cannot change in one
+    pass over the items, then the storage limit and the orders; the general path's
+    arithmetic in the same order, so the results are identical (tested)."""
+    n_items = on_hand.shape[1]
+    lane = in_idx[in_ptr[n]]
+    base = n * n_items
+    reviewing = kind != R_S or t % review == 0
+    placed = 0.0
+    held = 0.0
+    for i in range(n_items):
+        a = pipe[slot, n, i]
+        pipe[slot, n, i] = 0.0
+        oh = on_hand[n, i] + a
+        tr = transit[n, i] - a
+        transit[n, i] = tr
+        col = dem_col[base + i]
+        d = dem[col] if col >= 0 else 0.0
+        bl = backlog[n, i]
+        old = min(max(oh, 0.0), bl)
+        oh -= old
+        new = min(max(oh, 0.0), d)
+        oh -= new
+        bl = bl - old if lost_sales else bl + (d - new - old)
+        sh = d - new
+        on_hand[n, i] = oh
+        backlog[n, i] = bl
+        short[n, i] = sh
+        q = 0.0
+        if reviewing:
+            ip = oh - bl + tr
+            ip += owed[lane, i]
+            level = p1[n, i]
+            if kind == BASE_STOCK or kind == R_S:
+                q = level - ip
+            elif kind == S_S:
+                q = p2[n, i] - ip if ip <= level else 0.0
+            elif ip <= level:
+                q = p2[n, i] * (np.floor((level - ip) / p2[n, i]) + 1.0)
+            q = q if q > 0.0 else 0.0
+        qty[lane, i] = q
+        placed += q * volume[i]
+        held += max(oh, 0.0) * volume[i]
+        if count:
+            kpi[r, n, RECEIVED, i] += a
+            kpi[r, n, DEMAND, i] += d
+            kpi[r, n, FILLED, i] += new
+            kpi[r, n, SERVED, i] += old + new
+            kpi[r, n, REVENUE, i] += disc * price[i] * (old + new)
+            kpi[r, n, ON_HAND, i] += oh
+            kpi[r, n, BACKLOG, i] += bl
+            kpi[r, n, PERIODS, i] += 1.0
+            if lost_sales:
+                kpi[r, n, LOST, i] += sh
+                kpi[r, n, SHORTAGE, i] += disc * penalty[n, i] * sh
+            else:
+                kpi[r, n, SHORTAGE, i] += disc * penalty[n, i] * bl
+            out = bl > 0.0 or (lost_sales and sh > 0.0)
+            kpi[r, n, STOCKOUT, i] += 1.0 if out else 0.0
+    room = max(storage_cap[n] - held, 0.0)
+    if storage_cap[n] < np.inf and placed > 0.0 and placed > room:
+        scale = room / placed
+        for i in range(n_items):
+            qty[lane, i] *= scale
+    ordered = 0
+    for i in range(n_items):
+        owed[lane, i] += qty[lane, i]
+        ordered += qty[lane, i] > 0.0
+    if ordered and count:
+        lane_kpi[r, lane, ORDER_COST] += disc * fixed_order[lane]
+        lane_kpi[r, lane, ORDERS] += 1.0
+
+
+# No reference counting in the period loop (``_nrt=False``: nothing is allocated there):
+# every array passed to an inlined helper cost an atomic incref/decref pair, a fifth of
+# the kernel's time, more with threads contending for the same counters.
+@njit(cache=True, error_model="numpy", _nrt=False)
 def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr, in_idx,
             out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding, penalty,
             price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap, kind, p1,
-            p2, review, echelon, plan, dem, dem_col, lead, up, on_hand, backlog, owed, pipe,
+            p2, review, echelon, plan, leaf, dem, dem_col, lead, up, on_hand, backlog, owed, pipe,
             transit, last_arr, kpi, lane_kpi, track, traj, trace, alloc, qty, short, w0, w1,
             w2, w3):  # fmt: skip
     """Period ``t`` of replication ``r`` (``dem``, ``lead``, ``up``: its random inputs;
-    ``w0 .. w3``: scratch rows of the items' length). No array views are made here: a view
-    of a shared array costs an atomic reference count that the threads contend for."""
+    ``leaf``: locations that may take the fast path of :func:`_leaf`; ``w0 .. w3``: scratch
+    rows of the items' length)."""
     n_loc, n_items = on_hand.shape
     count = t >= warmup
     disc = discount**t
     tracing = trace.shape[0] > 0
+    fast = not tracing and kind != PLAN
     slot = t % pipe.shape[0]
     for n in range(n_loc):
-        if is_source[n]:
+        if is_source[n] or (fast and leaf[n]):
             continue
         if count:
             for i in range(n_items):
@@ -330,6 +411,11 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
             transit[n, i] -= a
             pipe[slot, n, i] = 0.0
     for n in range(n_loc - 1, -1, -1):
+        if fast and leaf[n]:
+            _leaf(n, r, t, slot, kind, p1, p2, review, lost_sales, price, penalty, fixed_order,
+                  volume, storage_cap, in_ptr, in_idx, dem, dem_col, on_hand, backlog, transit,
+                  owed, pipe, qty, short, kpi, lane_kpi, count, disc)  # fmt: skip
+            continue
         if not is_source[n]:
             _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kpi,
                    trace, count, disc)  # fmt: skip
@@ -347,7 +433,15 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
             for i in range(n_items):
                 trace[r, t, n, i, 3] = on_hand[n, i]
                 trace[r, t, n, i, 4] = transit[n, i]
-        if count:
+        if count and fast and leaf[n]:  # what shipping upstream changed since _leaf
+            lane = in_idx[in_ptr[n]]
+            for i in range(n_items):
+                kpi[r, n, PIPELINE, i] += transit[n, i] + owed[lane, i]
+            for i in range(n_items):
+                kpi[r, n, HOLDING, i] += disc * (
+                    holding[n, i] * on_hand[n, i] + transit_holding[n, i] * transit[n, i]
+                )
+        elif count:
             _account(n, r, lost_sales, in_ptr, in_idx, out_ptr, out_idx, holding,
                      transit_holding, penalty, on_hand, backlog, owed, transit, short, w0, w1,
                      kpi, disc)  # fmt: skip
@@ -361,8 +455,8 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
 def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane,
                  in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                  transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
-                 storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand, dem_col,
-                 lead, lane_up, parametric, rng_state, zig, mean, sd, lead_mean, lead_sd,
+                 storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, leaf, demand,
+                 dem_col, lead, lane_up, parametric, rng_state, zig, mean, sd, lead_mean, lead_sd,
                  lead_max, on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi, track,
                  traj, trace):  # fmt: skip
     """Periods ``t0 .. t1 - 1`` of replication ``r`` (its own state slices)."""
@@ -386,18 +480,19 @@ def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, 
         _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
                 in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                 transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
-                storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, dem, dem_col, ld,
-                lane_up[up_r, t], on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi,
-                track, traj, trace, alloc, qty, short, w0, w1, w2, w3)  # fmt: skip
+                storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, leaf, dem, dem_col,
+                ld, lane_up[up_r, t], on_hand, backlog, owed, pipe, transit, last_arr, kpi,
+                lane_kpi, track, traj, trace, alloc, qty, short, w0, w1, w2, w3)  # fmt: skip
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def run_kernel(t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
                in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding,
                penalty, price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap,
-               kind, p1, p2, review, echelon, plan, demand, dem_col, lead, lane_up, parametric,
-               rng_state, zig, mean, sd, lead_mean, lead_sd, lead_max, on_hand, backlog, owed,
-               pipe, transit, last_arr, kpi, lane_kpi, track, traj, trace):  # fmt: skip
+               kind, p1, p2, review, echelon, plan, leaf, demand, dem_col, lead, lane_up,
+               parametric, rng_state, zig, mean, sd, lead_mean, lead_sd, lead_max, on_hand,
+               backlog, owed, pipe, transit, last_arr, kpi, lane_kpi, track, traj,
+               trace):  # fmt: skip
     """Advance every replication from period ``t0`` to ``t1`` (state arrays, ``rng_state``
     and KPIs are updated in place; the first axis of every state, KPI and random array is
     the replication; ``lane_up`` may have one row for all)."""
@@ -405,7 +500,7 @@ def run_kernel(t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order
         _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane,
                      in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                      transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
-                     storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, demand,
+                     storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, leaf, demand,
                      dem_col, lead, lane_up, parametric, rng_state, zig, mean, sd, lead_mean,
                      lead_sd, lead_max, on_hand[r], backlog[r], owed[r], pipe[r], transit[r],
                      last_arr[r], kpi, lane_kpi, track, traj, trace)  # fmt: skip

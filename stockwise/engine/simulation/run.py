@@ -285,7 +285,15 @@ def _random_inputs(draws: Draws | ParametricDraws) -> tuple:
     )
 
 
-def _run(net, random, code, state, kpi, lane_kpi, track, traj, trace, plan, t0, t1, settings):
+def fast_leaves(net: SimNetwork) -> np.ndarray:
+    """bool ``N``: locations the kernel may run through its fast path (one inbound lane and
+    no outbound lane: the stores of a distribution network)."""
+    inbound, outbound = np.diff(net.in_ptr), np.diff(net.out_ptr)
+    return (~net.is_source) & (inbound == 1) & (outbound == 0)
+
+
+def _run(net, random, code, state, kpi, lane_kpi, track, traj, trace, plan, leaf, t0, t1,
+         settings):  # fmt: skip
     kind, p1, p2, review, echelon = code
     warmup, discount, lost_sales = settings
     k.run_kernel(
@@ -293,7 +301,7 @@ def _run(net, random, code, state, kpi, lane_kpi, track, traj, trace, plan, t0, 
         net.in_ptr, net.in_idx, net.out_ptr, net.out_idx, net.desc_ptr, net.desc_idx,
         net.unit_cost, net.holding, net.transit_holding, net.penalty, net.price, net.volume,
         net.transport, net.fixed_order, net.lane_capacity, net.storage_capacity,
-        net.supply_capacity, kind, p1, p2, review, echelon, plan, *random, state.on_hand,
+        net.supply_capacity, kind, p1, p2, review, echelon, plan, leaf, *random, state.on_hand,
         state.backlog, state.owed, state.pipe, state.transit, state.last_arr, kpi, lane_kpi,
         track, traj, trace,
     )  # fmt: skip
@@ -313,6 +321,7 @@ def simulate(
     confidence: float = 0.95,
     dataset_locations: Sequence[str] | None = None,
     trace: bool = False,
+    fast_path: bool = True,
 ) -> SimulationResult:
     """Simulate each policy on every scenario of ``scenarios`` (one replication each).
 
@@ -328,6 +337,8 @@ def simulate(
     replanner : re-plans :class:`FollowPlan` policies between kernel segments
     trace : keep every period's flows in ``result.traces`` (memory ``R x T x N x I x 5``;
         for checks and tests)
+    fast_path : let stores take the kernel's fused fast path (same results; ``False``
+        runs every location through the general path, for tests)
 
     Same ``scenarios`` → bit-identical results, whatever the number of threads.
     """
@@ -366,6 +377,7 @@ def simulate(
     runs: dict[str, PolicyRun] = {}
     traces: dict[str, np.ndarray] = {}
     random = _random_inputs(draws)
+    leaf = fast_leaves(net) if fast_path else np.zeros(net.n_locations, dtype=np.bool_)
     for policy in policies:
         code = policy_arrays(policy, net, dataset_locations)
         # every policy starts from the same generator states: common random numbers
@@ -398,8 +410,9 @@ def simulate(
                     plans += 1
                 planning += time.perf_counter() - p0
             _run(
-                net, inputs, code, state, kpi, lane_kpi, track_idx, traj, tr, plan, t0, t1, settings
-            )
+                net, inputs, code, state, kpi, lane_kpi, track_idx, traj, tr, plan, leaf, t0, t1,
+                settings,
+            )  # fmt: skip
         value[:, 1] = _stock_value(net, state) * discount**horizon
         runs[policy.name] = PolicyRun(
             policy.name,
