@@ -85,10 +85,8 @@ class AutoMethod:
     margin : relative improvement a challenger needs to replace the class favourite. Short
         backtests are noisy: on 72 M3 monthly series (disjoint from the benchmark subset),
         MASE was 0.928 with margin 0.02 and 2 folds, 0.838 with 0.10 and 3 folds, 0.820
-        with 0.25 and 3 folds, and 0.813 for ETS alone. With the ETS–Theta favourite, on 134
-        other M3 series (also disjoint): MASE 0.804 with 0.25 (seasonal naive on 7 series),
-        0.802 had the favourite never been overruled; on the 127 series that kept it, the
-        combination scored 0.800, its ETS member alone 0.820 and its Theta member 0.832
+        with 0.25 and 3 folds, and 0.813 for ETS alone; with an ETS–Theta favourite, on 134
+        other disjoint series, 0.804 with 0.25 against 0.802 never overruling it
     calibrate : stretch the paths by the pooled backtest coverage of their model family
     candidates : per demand class, the candidate methods, favourite first
     """

@@ -129,7 +129,7 @@ def family_of(model: str) -> str:
 def pool_factors(fits: Sequence[SeriesFit]) -> list[SeriesFit]:
     """Every ``CalibratedFit`` gets the factors of its family's pooled backtest ratios.
 
-    A family with fewer than ``MIN_POOL`` ratios at a step borrows the pool of all
+    A family with fewer than ``MIN_POOL`` backtest folds borrows the pool of all
     families; when even that is too small the spread stays as simulated. The factors at
     steps 1 and the last are written to the fit's reason.
     """
