@@ -64,7 +64,7 @@ N_LANE_KPI = 3
 N_TRACE = 5
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False)
 def _position(n, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_idx, out):
     """Installation inventory position [units] of every item at location ``n`` into
     ``out``."""
@@ -81,7 +81,7 @@ def _position(n, on_hand, backlog, transit, owed, in_ptr, in_idx, out_ptr, out_i
             out[i] -= owed[l, i]
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False)
 def _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kpi, trace,
            count, disc):  # fmt: skip
     """Customers at location ``n``: old backorders first, then this period's demand."""
@@ -107,7 +107,7 @@ def _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kp
             trace[r, t, n, i, 2] = old + new
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False)
 def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, up,
           unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, claim, frac, kpi,
           lane_kpi, trace, count, disc):  # fmt: skip
@@ -188,7 +188,7 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
                     kpi[r, dest, PURCHASE, i] += disc * alloc[l, i] * unit_cost[i]
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False)
 def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
            desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand, backlog,
            transit, owed, qty, ip, pos, lane_kpi, count, disc):  # fmt: skip
@@ -257,7 +257,7 @@ def _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr
             lane_kpi[r, l, ORDERS] += 1.0
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False)
 def _account(n, r, lost_sales, in_ptr, in_idx, out_ptr, out_idx, holding, transit_holding,
              penalty, on_hand, backlog, owed, transit, short, owed_in, owed_out, kpi,
              disc):  # fmt: skip
@@ -377,9 +377,10 @@ def _leaf(n, r, t, slot, kind, p1, p2, review, lost_sales, price, penalty, fixed
         lane_kpi[r, lane, ORDERS] += 1.0
 
 
-# No reference counting in the period loop (``_nrt=False``: nothing is allocated there):
-# every array passed to an inlined helper cost an atomic incref/decref pair, a fifth of
-# the kernel's time, more with threads contending for the same counters.
+# No reference counting in the period loop and its helpers (``_nrt=False``: nothing is
+# allocated there): every array handed to an inlined helper cost an atomic incref/decref
+# pair, a fifth of the kernel's time. Only the stores' fast path is inlined (by Numba);
+# inlining the general path too cost 1.5x the compile time for no measurable speed.
 @njit(cache=True, error_model="numpy", _nrt=False)
 def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr, in_idx,
             out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding, penalty,
