@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -9,6 +10,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from stockwise.engine.planning.decompose import AUTO_COLUMNS, solve_per_item
 from stockwise.engine.planning.elastic import Relaxation, find_relaxations, relaxed_model
 from stockwise.engine.planning.formulation import Formulation, formulate
 from stockwise.engine.planning.kpis import (
@@ -40,6 +42,9 @@ class PlanStatus(StrEnum):
     RELAXED = "relaxed"  # the limits cannot all hold; optimal for the relaxed limits
     INFEASIBLE = "infeasible"  # the limits cannot all hold and relaxing was not asked for
     FAILED = "failed"  # no plan (solver error, or a limit reached before any plan)
+
+
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,6 +121,7 @@ def plan_orders(
     options: SolveOptions | None = None,
     *,
     relax_if_infeasible: bool = True,
+    decompose: bool | None = None,
 ) -> OrderPlan:
     """The order plan for ``problem`` (two-stage SAA over its scenarios).
 
@@ -124,6 +130,10 @@ def plan_orders(
     options : time limit, MIP gap, threads, verbosity, LP method
     relax_if_infeasible : when the limits cannot all hold, find the smallest change of
         limits that can (status ``relaxed``, see ``relaxations``) instead of returning no plan
+    decompose : solve the LP item by item (Dantzig–Wolfe over items, HiGHS, in
+        ``options.threads`` worker processes); ``None`` does so for LPs over
+        ``AUTO_COLUMNS`` columns when ``solver`` is ``highs``. Same optimum and shadow prices;
+        a MIP is always solved whole.
 
     Raises ``stockwise.solvers.SolverError`` only when the backend cannot be used at all.
     """
@@ -131,15 +141,29 @@ def plan_orders(
     t0 = time.perf_counter()
     f = formulate(problem)
     formulate_time = time.perf_counter() - t0
-    result = solve(f.model, solver, options)
+    if decompose is None:
+        decompose = solver == "highs" and f.model.n_cols > AUTO_COLUMNS
+    decompose = decompose and not f.model.is_mip
+    result = _solve(f, solver, options, decompose)
     relaxations: list[Relaxation] = []
     status = _status(result)
     if status is PlanStatus.INFEASIBLE and relax_if_infeasible:
         relaxations, new_bounds, _ = find_relaxations(problem, solver, options)
         f = Formulation(relaxed_model(f, new_bounds), problem, f.demand_keys, f.limits, False)
-        result = solve(f.model, solver, options)
+        result = _solve(f, solver, options, decompose)
         status = PlanStatus.RELAXED if result.has_solution else PlanStatus.FAILED
     return _report(f, result, status, solver, options, relaxations, formulate_time, t0)
+
+
+def _solve(f: Formulation, solver: str, options: SolveOptions, decompose: bool) -> SolveResult:
+    """Solve item by item where asked; the whole LP where that stalls or finds the limits
+    infeasible (a verdict the whole LP confirms)."""
+    if decompose:
+        result = solve_per_item(f, options, workers=options.threads or 1)
+        if result.termination is TerminationCondition.OPTIMAL:
+            return result
+        LOG.warning("item by item ended %s (%s); solving whole", result.termination, result.message)
+    return solve(f.model, solver, options)
 
 
 def _status(result: SolveResult) -> PlanStatus:
