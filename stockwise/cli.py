@@ -516,6 +516,14 @@ def plan(
     export_model: Annotated[
         Path | None, typer.Option(help="Also write the model as .lp or .mps (readable names)")
     ] = None,
+    by_item: Annotated[
+        bool | None,
+        typer.Option(
+            "--by-item/--whole",
+            help="Solve the LP item by item (Dantzig-Wolfe) or whole; default: by item "
+            "above 1.5 M columns",
+        ),
+    ] = None,
 ) -> None:
     """Optimal order plan over S demand scenarios: orders, KPIs, shadow prices, and what
     must change when the targets cannot all be met."""
@@ -557,7 +565,8 @@ def plan(
         if export_model is not None:
             write_model(formulate(problem).model, str(export_model))
             console.print(f"model written to {export_model}")
-        result = plan_orders(problem, solver, SolveOptions(time_limit=time_limit, mip_gap=mip_gap))
+        options = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+        result = plan_orders(problem, solver, options, decompose=by_item)
     except (ProblemError, SolverError, ValueError) as err:
         err_console.print(f"[bold red]cannot plan:[/] {err}", highlight=False)
         raise typer.Exit(1) from err

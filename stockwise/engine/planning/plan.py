@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -131,7 +132,7 @@ def plan_orders(
     relax_if_infeasible : when the limits cannot all hold, find the smallest change of
         limits that can (status ``relaxed``, see ``relaxations``) instead of returning no plan
     decompose : solve the LP item by item (Dantzig–Wolfe over items, HiGHS, in
-        ``options.threads`` worker processes); ``None`` does so for LPs over
+        ``options.threads`` worker processes, default one per core); ``None`` does so for LPs over
         ``AUTO_COLUMNS`` columns when ``solver`` is ``highs``. Same optimum and shadow prices;
         a MIP is always solved whole.
 
@@ -159,7 +160,7 @@ def _solve(f: Formulation, solver: str, options: SolveOptions, decompose: bool) 
     """Solve item by item where asked; the whole LP where that stalls or finds the limits
     infeasible (a verdict the whole LP confirms)."""
     if decompose:
-        result = solve_per_item(f, options, workers=options.threads or 1)
+        result = solve_per_item(f, options, workers=options.threads or os.cpu_count() or 1)
         if result.termination is TerminationCondition.OPTIMAL:
             return result
         LOG.warning("item by item ended %s (%s); solving whole", result.termination, result.message)

@@ -56,3 +56,17 @@ def test_bad_options_are_named(data_dir, tmp_path, args, message):
     )
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())
+
+
+def test_by_item_gives_the_plan_of_the_whole_lp(data_dir, tmp_path):
+    """``--by-item`` (Dantzig–Wolfe over items) and ``--whole`` reach the same optimum."""
+    cost = {}
+    for flag in ("--by-item", "--whole"):
+        out = tmp_path / f"{flag[2:]}.csv"
+        args = ("--horizon", 4, "--scenarios", 3, "--service-level", 0.5, "--out", out)
+        result = run(data_dir, *args, flag)
+        assert result.exit_code == 0, result.output
+        text = " ".join(result.output.split())
+        assert ("dantzig-wolfe" in text) == (flag == "--by-item")
+        cost[flag] = float(text.split("expected cost ")[1].split(";")[0].replace(",", ""))
+    assert cost["--by-item"] == pytest.approx(cost["--whole"], rel=1e-6)
