@@ -94,7 +94,7 @@ def _next(s):
 
 
 @njit(cache=True, inline="always")
-def next_double(s):
+def _next_double(s):
     """Uniform on [0, 1) with 53 random bits."""
     return float(_next(s) >> np.uint64(11)) * _DOUBLE
 
@@ -106,11 +106,11 @@ def _rejected(s, zig, idx, rabs, x):
     while True:
         if idx == 0:
             while True:
-                xx = -math.log1p(-next_double(s)) / _R
-                yy = -math.log1p(-next_double(s))
+                xx = -math.log1p(-_next_double(s)) / _R
+                yy = -math.log1p(-_next_double(s))
                 if yy + yy > xx * xx:
                     return -(_R + xx) if (rabs >> 8) & 1 else _R + xx
-        elif (zig[2, idx - 1] - zig[2, idx]) * next_double(s) + zig[2, idx] < math.exp(
+        elif (zig[2, idx - 1] - zig[2, idx]) * _next_double(s) + zig[2, idx] < math.exp(
             -0.5 * x * x
         ):
             return x
@@ -144,21 +144,6 @@ def fill_normal(s, zig, mean, sd, out):
             s0, s1, s2, s3 = s[0], s[1], s[2], s[3]
         out[j] = mean[j] + sd[j] * x
     s[0], s[1], s[2], s[3] = s0, s1, s2, s3
-
-
-@njit(cache=True, error_model="numpy")
-def standard_normal(s, zig):
-    """One N(0, 1) draw from the stream ``s``."""
-    bits = _next(s)
-    idx = int(bits & _U8)
-    bits >>= np.uint64(8)
-    rabs = np.int64((bits >> np.uint64(1)) & _U52)  # exact in a float64
-    x = rabs * zig[1, idx]
-    if bits & np.uint64(1):
-        x = -x
-    if rabs < zig[0, idx]:
-        return x
-    return _rejected(s, zig, idx, rabs, x)
 
 
 @njit(cache=True, error_model="numpy")
