@@ -99,12 +99,16 @@ class ParametricDraws:
         (``T x J``); lead times from the network's lanes, every lane always up."""
         shape = (int(periods), np.shape(mean)[-1])
 
-        def table(x) -> np.ndarray:
-            return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), shape))
+        def table(x, name: str) -> np.ndarray:
+            x = np.asarray(x, dtype=float)
+            if x.shape not in (shape, shape[1:]):
+                raise ValueError(f"{name} must be series {shape[1:]} or periods x series "
+                                 f"{shape}, got {x.shape}")  # fmt: skip
+            return np.ascontiguousarray(np.broadcast_to(x, shape))
 
         return cls(
-            table(mean),
-            table(sd),
+            table(mean, "mean"),
+            table(sd, "sd"),
             np.asarray(dem_col, dtype=np.int64),
             net.lead_mean.astype(float),
             net.lead_sd.astype(float),
@@ -251,6 +255,31 @@ def _stock_value(net: SimNetwork, state: _State) -> np.ndarray:
     return (units * net.unit_cost).sum(axis=(1, 2))
 
 
+def _check_draws(net: SimNetwork, draws: Draws | ParametricDraws) -> None:
+    """Raise ``ValueError`` naming the field when ``draws`` do not fit the network (the
+    kernel reads them without bounds checks)."""
+    keys = net.n_locations * net.n_items
+    if draws.dem_col.shape != (keys,):
+        raise ValueError(
+            f"draws: dem_col must have one entry per location and item ({keys}), "
+            f"got shape {draws.dem_col.shape}"
+        )
+    if isinstance(draws, Draws):
+        series, lanes = draws.demand.shape[2], draws.lead.shape[2]
+        shape = draws.demand.shape[:2]
+        if draws.lead.shape[:2] != shape or draws.lane_up.shape != (*shape, lanes):
+            raise ValueError(
+                f"draws: demand, lead and lane_up must share replications x periods {shape} "
+                f"and lanes, got {draws.lead.shape} and {draws.lane_up.shape}"
+            )
+    else:
+        series, lanes = draws.mean.shape[1], len(draws.lead_mean)
+    if lanes != len(net.lanes):
+        raise ValueError(f"draws: {lanes} lanes, the network has {len(net.lanes)}")
+    if draws.dem_col.max(initial=-1) >= series:
+        raise ValueError(f"draws: dem_col points past the {series} demand series")
+
+
 def _random_inputs(draws: Draws | ParametricDraws) -> tuple:
     """The kernel's random-input arguments: pre-drawn arrays, or the parameters of the
     in-kernel draws (the unused side gets small placeholders of the same types)."""
@@ -353,6 +382,7 @@ def simulate(
         if isinstance(scenarios, Draws | ParametricDraws)
         else draws_from_scenarios(net, scenarios, periods)
     )
+    _check_draws(net, draws)
     if not 0 <= warmup < draws.periods:
         raise ValueError(f"warmup must be in 0..{draws.periods - 1}, got {warmup}")
     if not 0 < discount <= 1:

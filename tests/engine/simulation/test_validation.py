@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stockwise.engine.policy import RQ, RS, SS, BaseStock, FollowPlan
-from stockwise.engine.simulation import simulate
+from stockwise.engine.simulation import Draws, ParametricDraws, pack, simulate
 from stockwise.scenarios import from_distribution
 from tests.engine.simulation.instances import serial
 
@@ -42,3 +42,27 @@ def test_scenarios_for_another_network_are_named():
     at_source = from_distribution([("I0", "SUPPLIER")], np.full((1, 5), 3.0), 2, seed=0)
     with pytest.raises(ValueError, match="demand at source SUPPLIER"):
         simulate(DS, [BaseStock(LEVEL)], at_source)
+
+
+def test_draws_that_do_not_fit_the_network_are_named():
+    net = pack(DS)
+    cols = np.array([-1, 0])  # SUPPLIER, N1
+    good = ParametricDraws.normal(net, cols, [3.0], [1.0], 5, 4, seed=0)
+    assert simulate(DS, [BaseStock(LEVEL)], good).replications == 4
+    with pytest.raises(ValueError, match=r"dem_col must have one entry per location and item"):
+        simulate(
+            DS, [BaseStock(LEVEL)], ParametricDraws.normal(net, cols[:1], [3.0], [1.0], 5, 4, 0)
+        )
+    pre = good.materialize()
+    with pytest.raises(ValueError, match="draws: 2 lanes, the network has 1"):
+        simulate(
+            DS,
+            [BaseStock(LEVEL)],
+            Draws(pre.demand, cols, *(np.repeat(a, 2, axis=2) for a in (pre.lead, pre.lane_up))),
+        )
+    with pytest.raises(ValueError, match="dem_col points past the 1 demand series"):
+        simulate(
+            DS, [BaseStock(LEVEL)], Draws(pre.demand, np.array([-1, 1]), pre.lead, pre.lane_up)
+        )
+    with pytest.raises(ValueError, match=r"mean must be series \(1,\) or periods x series"):
+        ParametricDraws.normal(net, cols, np.ones((3, 1)), [1.0], 5, 4, seed=0)
