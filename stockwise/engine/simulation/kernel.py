@@ -282,8 +282,6 @@ def _account(n, r, lost_sales, in_ptr, in_idx, out_ptr, out_idx, holding, transi
     for i in range(n_items):
         kpi[r, n, BACKLOG, i] += backlog[n, i]
     for i in range(n_items):
-        kpi[r, n, PERIODS, i] += 1.0
-    for i in range(n_items):
         kpi[r, n, HOLDING, i] += disc * (
             holding[n, i] * on_hand[n, i] + transit_holding[n, i] * transit[n, i]
         )
@@ -355,7 +353,6 @@ def _leaf(n, r, t, slot, kind, p1, p2, review, lost_sales, price, penalty, fixed
             kpi[r, n, REVENUE, i] += disc * price[i] * (old + new)
             kpi[r, n, ON_HAND, i] += oh
             kpi[r, n, BACKLOG, i] += bl
-            kpi[r, n, PERIODS, i] += 1.0
             if lost_sales:
                 kpi[r, n, LOST, i] += sh
                 kpi[r, n, SHORTAGE, i] += disc * penalty[n, i] * sh
@@ -484,6 +481,11 @@ def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, 
                 storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, leaf, dem, dem_col,
                 ld, lane_up[up_r, t], on_hand, backlog, owed, pipe, transit, last_arr, kpi,
                 lane_kpi, track, traj, trace, alloc, qty, short, w0, w1, w2, w3)  # fmt: skip
+    counted = float(max(t1 - max(t0, warmup), 0))  # periods counted, for every stock key
+    for n in range(n_loc):
+        if not is_source[n]:
+            for i in range(n_items):
+                kpi[r, n, PERIODS, i] += counted
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
