@@ -133,8 +133,11 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
             c = claim[i]
             frac[i] = min(1.0, max(on_hand[n, i], 0.0) / c) if c > 0.0 else 0.0
     capped = source and supply_cap[n] < np.inf
-    total = 0.0
+    limited = capped  # a capacity to apply: allocate first, then scale
     for k in range(lo, hi):
+        limited = limited or lane_cap[out_idx[k]] < np.inf
+    total = 0.0
+    for k in range(lo, hi if limited else lo):
         l = out_idx[k]  # noqa: E741
         if up[l]:
             for i in range(n_items):
@@ -155,13 +158,20 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
     supply_scale = supply_cap[n] / total if capped and total > supply_cap[n] else 1.0
     for k in range(lo, hi):
         l = out_idx[k]  # noqa: E741
+        if not up[l]:  # nothing moves on a lane that is down
+            continue
         dest = lane_dest[l]
         arrival = max(t + max(lead[l], 1), last_arr[l])
         slot = arrival % width
+        if limited:
+            for i in range(n_items):
+                alloc[l, i] *= supply_scale
+        else:
+            for i in range(n_items):
+                alloc[l, i] = owed[l, i] * frac[i]
         moved = 0
         for i in range(n_items):
-            q = alloc[l, i] * supply_scale
-            alloc[l, i] = q
+            q = alloc[l, i]
             o = owed[l, i]
             owed[l, i] = o - q if q < o else 0.0
             pipe[slot, dest, i] += q
