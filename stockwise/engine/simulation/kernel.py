@@ -38,9 +38,12 @@ sample paths), or drawn in the kernel (``parametric``) from the replication's ow
 xoshiro256** stream (:mod:`.rng`): normal demand truncated at 0 and rounded normal lead
 times, so no ``R x T x J`` array is ever stored.
 
-**Layout for speed**: replications run in parallel; within one, every loop runs over the
-items of one location (contiguous rows, no branches in the common path, so LLVM can
-vectorise them), and the KPIs are stored ``kpi[r, n, k, i]`` (a KPI row per location).
+**Layout for speed**: replications run in parallel; within one, loops run over the items
+of one location (contiguous rows, few branches, so LLVM can vectorise the simple ones), and
+the KPIs are stored ``kpi[r, n, k, i]`` (a KPI row per location). Stores (one inbound
+lane, no outbound lane) take a fused fast path (:func:`_leaf`) that does their arrivals,
+customers, review and KPIs in one pass with the general path's arithmetic, so results are
+the same either way (``simulate(fast_path=False)`` runs the general path; tested).
 """
 
 from __future__ import annotations
