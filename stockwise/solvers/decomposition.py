@@ -319,6 +319,7 @@ def solve_by_blocks(
                 sp.csr_array(csc_link[:, cols]),
             )
         )  # fmt: skip
+    lo_up = (model.row_lower[link_rows], model.row_upper[link_rows])
     own = np.flatnonzero(groups < 0)
     big = ARTIFICIAL_COST * max(1.0, float(np.abs(cost).max(initial=0.0)))
     build = time.perf_counter() - t0
@@ -333,15 +334,20 @@ def solve_by_blocks(
         link_dual = np.zeros(len(link_rows))
         value, convex, x, artificial, rounds = 0.0, np.zeros(n_groups), np.zeros(0), np.inf, 0
         termination = TerminationCondition.ITERATION_LIMIT
+        calls = 0  # pricing passes so far: each group keeps one proposal per pass
         for rounds in range(1, max_rounds + 1):
-            priced = pool.ask("price", link_dual)
-            bad = {status for _, status, *_ in priced if status != "kOptimal"}
+            duals = [link_dual] if rounds > 1 else [link_dual, _lean_dual(a_link, lo_up, cost)]
+            passes = []
+            for d in duals:
+                passes.append((calls, pool.ask("price", d)))
+                calls += 1
+            priced = passes[0][1]
+            bad = {status for _, p in passes for _, status, *_ in p if status != "kOptimal"}
             if bad:
                 termination = _termination(bad)
                 break
             if rounds > 1:
-                gaps = [reduced - convex[g] for g, _, reduced, *_ in priced]
-                bound = value + sum(min(0.0, r) for r in gaps)
+                bound = value + sum(min(0.0, r - convex[g]) for g, _, r, *_ in priced)
                 LOG.info(
                     "round %d: master %.9g, bound %.9g, %.1f s",
                     rounds,
@@ -355,9 +361,10 @@ def solve_by_blocks(
                 if options.time_limit is not None and time.perf_counter() - t0 > options.time_limit:
                     termination = TerminationCondition.TIME_LIMIT
                     break
-            for g, _, reduced, original, link in priced:
-                if rounds == 1 or reduced - convex[g] < 0.0:
-                    master.add(g, rounds - 1, original, link)
+            for call, results in passes:
+                for g, _, reduced, original, link in results:
+                    if rounds == 1 or reduced - convex[g] < 0.0:
+                        master.add(g, call, original, link)
             value, link_dual, convex, x, artificial = master.solve()
         feasible = rounds > 1 and artificial <= 1e-6 * _scale(model.row_lower, model.row_upper)
         if termination is TerminationCondition.OPTIMAL and not feasible:
@@ -367,7 +374,7 @@ def solve_by_blocks(
         if termination is TerminationCondition.INFEASIBLE:
             status = SolutionStatus.INFEASIBLE
         elif feasible:
-            weights = {g: np.zeros(rounds) for g in range(n_groups)}
+            weights = {g: np.zeros(calls) for g in range(n_groups)}
             for (g, r), w in zip(master.owner, x[master.n_fixed :], strict=True):
                 weights[g][r] = w
             solution = np.zeros(model.n_cols)
@@ -398,6 +405,21 @@ def solve_by_blocks(
         timings=Timings(build=build, engine=time.perf_counter() - t_engine),
         message=f"{n_groups} groups, {len(link_rows)} linking rows, {rounds} round(s)",
     )
+
+
+def _lean_dual(a_link: sp.csr_array, bounds, cost: np.ndarray) -> np.ndarray:
+    """Prices on the linking rows that make each group use as little of what they limit as
+    it can (each row scaled to unit size, worth 1,000 times the largest cost): the first
+    round's second proposals, so that the master can mix a feasible plan from the start
+    instead of paying for violations (whose huge duals would steer the next rounds)."""
+    lower, upper = bounds
+    direction = np.isfinite(upper).astype(float) - np.isfinite(lower).astype(float)
+    size = np.zeros(a_link.shape[0])
+    np.maximum.at(
+        size, np.repeat(np.arange(a_link.shape[0]), np.diff(a_link.indptr)), np.abs(a_link.data)
+    )
+    scale = 1e3 * max(1.0, float(np.abs(cost).max(initial=0.0)))
+    return -scale * direction / np.where(size > 0, size, 1.0)
 
 
 def _termination(statuses: set[str]) -> TerminationCondition:
