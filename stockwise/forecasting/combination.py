@@ -24,7 +24,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from statsforecast.models import ARIMA, AutoARIMA, DynamicOptimizedTheta
 
 from stockwise.forecasting.base import SeriesFit, trivial_fit
 from stockwise.forecasting.ets import ETS, MAX_SEASON, ETSFit
@@ -57,6 +56,8 @@ class ThetaMember:
 
     @classmethod
     def fit(cls, y: np.ndarray, season_length: int) -> ThetaMember:
+        from statsforecast.models import DynamicOptimizedTheta  # on first use: 0.3 s (numba)
+
         model = DynamicOptimizedTheta(season_length=_season(y, season_length))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -78,6 +79,8 @@ class ArimaMember:
 
     @classmethod
     def fit(cls, y: np.ndarray, season_length: int, order: ArimaOrder | None) -> ArimaMember:
+        from statsforecast.models import ARIMA, AutoARIMA  # on first use, like ETS's screen
+
         m = _season(y, season_length, MAX_SEASON)  # seasonal ARIMA at 52 weeks is slow
         if order is None:
             model = AutoARIMA(season_length=m)
