@@ -85,9 +85,19 @@ def instance(spec: BenchSpec):
     budget = dataclasses.replace(
         base.constraints.budgets[0], amount=base.constraints.budgets[0].amount * spec.n_items / 40
     )
+    # Space and capacities grow with the copies, like the budget: with 84 items on the
+    # sample's own storage the DCs would start at 175 % of their space (an infeasible LP).
+    grow = max(1.0, spec.n_items / len(base.items))
     dataset = dataclasses.replace(
         base,
         items=tuple(it for it in items if it.item in keep),
+        locations=tuple(_scaled(loc, grow) for loc in base.locations),
+        lanes=tuple(
+            dataclasses.replace(
+                lane, capacity=None if lane.capacity is None else lane.capacity * grow
+            )
+            for lane in base.lanes
+        ),
         demand=demand,
         inventory=dataclasses.replace(
             base.inventory,
@@ -98,6 +108,25 @@ def instance(spec: BenchSpec):
     )
     scenarios = from_history(dataset, spec.horizon, spec.scenarios, seed=0)
     return build_problem(dataset, scenarios, spec.horizon)
+
+
+def _scaled(location, factor: float):
+    """``location`` with its storage space and supply capacity times ``factor``."""
+    return dataclasses.replace(
+        location,
+        storage_capacity=None
+        if location.storage_capacity is None
+        else location.storage_capacity * factor,
+        supply_capacity=None
+        if location.supply_capacity is None
+        else location.supply_capacity * factor,
+    )
+
+
+def _scaled_lane(lane, factor: float):
+    return dataclasses.replace(
+        lane, capacity=None if lane.capacity is None else lane.capacity * factor
+    )
 
 
 def _concat(frames, keep):
