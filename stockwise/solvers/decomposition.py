@@ -132,6 +132,9 @@ class _Pricer:
             cost = g.cost - g.link.T @ link_dual
             h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
             h.run()
+            if h.getModelStatus().name != "kOptimal":  # cold start where the warm one failed
+                h.clearSolver()
+                h.run()
             status = h.getModelStatus().name
             if status != "kOptimal":
                 out.append((g.index, status, np.nan, np.nan, None))
@@ -429,4 +432,5 @@ def _termination(statuses: set[str]) -> TerminationCondition:
         return TerminationCondition.INFEASIBLE_OR_UNBOUNDED
     if statuses & {"kTimeLimit"}:
         return TerminationCondition.TIME_LIMIT
+    LOG.warning("a pricing LP ended %s", ", ".join(sorted(statuses)))
     return TerminationCondition.ERROR
