@@ -55,12 +55,16 @@ def complete_groups(model: LinearModel, groups: np.ndarray) -> np.ndarray:
     if not len(todo):
         return groups
     lo, hi = _row_group_range(model.matrix(), groups, known_only=True)
-    csc = model.matrix().tocsc()
-    for j in todo:
-        rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
-        found = lo[rows][hi[rows] >= 0]
-        if len(found) and found.min() == found.max() and (hi[rows] == lo[rows]).all():
-            groups[j] = found[0]
+    sub = model.matrix().tocsc()[:, todo]
+    col = np.repeat(np.arange(len(todo)), np.diff(sub.indptr))
+    rows = sub.indices
+    known = hi[rows] >= 0
+    least = np.full(len(todo), np.iinfo(np.int64).max)
+    most = np.full(len(todo), -1, dtype=np.int64)
+    np.minimum.at(least, col[known], lo[rows[known]])
+    np.maximum.at(most, col[known], hi[rows[known]])
+    one = (most >= 0) & (least == most)  # every row it is in touches that group alone
+    groups[todo[one]] = most[one]
     return groups
 
 

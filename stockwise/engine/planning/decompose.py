@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from stockwise.engine.planning.formulation import Formulation
+from stockwise.engine.planning.kpis import unpack
 from stockwise.solvers import SolveOptions, SolveResult
 from stockwise.solvers.decomposition import complete_groups, solve_by_blocks
 
@@ -24,17 +25,15 @@ def item_groups(f: Formulation) -> np.ndarray:
     """The item of every column of ``f.model`` (``-1``: a column shared by items, which
     stays in the master), from the layout of the order, on-hand and shortage blocks."""
     p, model = f.problem, f.model
-    t_n, i_n = p.horizon, p.n_items
     groups = np.full(model.n_cols, -1, dtype=np.int64)
-    n_keys = p.n_keys
-    layout = {
-        "order": lambda j: (j // t_n) % i_n,  # lane x item x period
-        "on_hand": lambda j: ((j // t_n) % n_keys) % i_n,  # scenario x key x period
-        "short": lambda j: f.demand_keys[(j // t_n) % len(f.demand_keys)] % i_n,
-    }
-    for name, item_of in layout.items():
-        block = model.variables[name]
-        groups[block.slice] = item_of(np.arange(block.size))
+    # the blocks' own layout, read through unpack: column numbers in place of values
+    order, on_hand, short = (
+        c.astype(np.int64) for c in unpack(f, np.arange(model.n_cols, dtype=float))
+    )
+    item_of_key = np.arange(p.n_keys) % p.n_items  # key k = location * I + item
+    groups[order] = np.arange(p.n_items)[None, :, None]
+    groups[on_hand] = item_of_key[None, :, None]
+    groups[short] = item_of_key[f.demand_keys][None, :, None]
     return complete_groups(model, groups)
 
 

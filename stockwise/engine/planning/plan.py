@@ -144,7 +144,9 @@ def plan_orders(
     formulate_time = time.perf_counter() - t0
     if decompose is None:
         decompose = solver == "highs" and f.model.n_cols > AUTO_COLUMNS
-    decompose = decompose and not f.model.is_mip
+    if decompose and f.model.is_mip:
+        LOG.warning("item by item solves LPs only: this MIP (integer orders) is solved whole")
+        decompose = False
     result = _solve(f, solver, options, decompose)
     relaxations: list[Relaxation] = []
     status = _status(result)
