@@ -40,21 +40,6 @@ def test_sample_has_what_the_issue_promises(sample_dataset):
     assert all(lane.lead_time_sd > 0 for lane in ds.lanes)
 
 
-def test_sample_storage_binds_in_peak_season(sample_dataset):
-    """2.5 weeks of peak demand volume exceed a store's capacity; a median week's fit."""
-    ds = sample_dataset
-    frame = ds.demand.frame.assign(
-        volume=lambda f: f["quantity"] * f["item"].map({i.item: i.volume for i in ds.items})
-    )
-    weekly = frame.groupby(["location", "period"])["volume"].sum().unstack()
-    roll = weekly.T.rolling(3).mean().T
-    for store, capacity in (
-        (loc.location, loc.storage_capacity) for loc in ds.locations if loc.kind == "store"
-    ):
-        assert 2.5 * roll.loc[store].max() > capacity
-        assert 2.5 * weekly.loc[store].median() < capacity
-
-
 def test_same_seed_same_data_other_seed_other_data():
     from stockwise.data.sample import generate
 
