@@ -11,10 +11,16 @@ writes only its own slice, so results do not depend on the thread count):
    b. **Shipping downstream** (internal orders are always backordered). Rationing rule: an
       item's on-hand stock is split over the outbound lanes that are up *in proportion to
       what each is owed*; then a lane over its capacity scales all its items down by the
-      same factor; a source over its supply capacity scales all it ships the same way.
-      What is not shipped stays owed. A shipment on lane ``l`` in period ``t`` arrives at
-      the start of ``max(t + L, last arrival on l)`` with ``L >= 1`` the period's lead-time
-      draw: **orders never cross** on a lane.
+      same factor; a source over its supply capacity scales all it ships the same way;
+      then a source whose shipment would cost more (units x unit cost) than what is left
+      of the period's **purchase budget** scales all it ships down, again by one factor,
+      to spend exactly what is left. What is not shipped stays owed (it ships in later
+      periods, as capacity and budget allow). Purchases are paid when a source ships. One
+      budget per period is shared by all sources, first come first served in the order
+      they are visited: the last location of the network's order first (so, of two
+      sources, the one later in ``SimNetwork.locations`` is served first). A shipment on
+      lane ``l`` in period ``t`` arrives at the start of ``max(t + L, last arrival on
+      l)`` with ``L >= 1`` the period's lead-time draw: **orders never cross** on a lane.
    c. **Review and ordering** by the policy (kind codes below) on the inventory position
       ``on hand - backorders + in transit + owed to it - owed by it`` (installation) or
       the sum of that over the location and everything downstream (echelon). Storage
@@ -111,13 +117,15 @@ def _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kp
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, up,
-          unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, claim, frac, kpi,
-          lane_kpi, trace, count, disc):  # fmt: skip
-    """Ship what location ``n`` owes downstream, rationed (see module docstring)."""
+def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, budget_left,
+          lead, up, unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, claim,
+          frac, kpi, lane_kpi, trace, count, disc):  # fmt: skip
+    """Ship what location ``n`` owes downstream, rationed (see module docstring); a source
+    spends at most ``budget_left`` [currency]. Returns what it spent (0 unless a source
+    under a finite budget)."""
     lo, hi = out_ptr[n], out_ptr[n + 1]
     if lo == hi:
-        return
+        return 0.0
     n_items = on_hand.shape[1]
     width = pipe.shape[0]
     source = is_source[n]
@@ -136,10 +144,12 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
             c = claim[i]
             frac[i] = min(1.0, max(on_hand[n, i], 0.0) / c) if c > 0.0 else 0.0
     capped = source and supply_cap[n] < np.inf
-    limited = capped  # a capacity to apply: allocate first, then scale
+    budgeted = source and budget_left < np.inf
+    limited = capped or budgeted  # a capacity or budget to apply: allocate first, then scale
     for k in range(lo, hi):
         limited = limited or lane_cap[out_idx[k]] < np.inf
     total = 0.0
+    money = 0.0
     for k in range(lo, hi if limited else lo):
         l = out_idx[k]  # noqa: E741
         if up[l]:
@@ -158,7 +168,17 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
                     alloc[l, i] *= scale
                 lane_total = lane_cap[l]
             total += lane_total
+        if budgeted:
+            for i in range(n_items):
+                money += alloc[l, i] * unit_cost[i]
     supply_scale = supply_cap[n] / total if capped and total > supply_cap[n] else 1.0
+    spent = 0.0
+    if budgeted:  # one factor for every lane and item of the source, like supply capacity
+        money *= supply_scale
+        left = max(budget_left, 0.0)
+        if money > left:
+            supply_scale *= left / money
+        spent = min(money, left)
     for k in range(lo, hi):
         l = out_idx[k]  # noqa: E741
         if not up[l]:  # nothing moves on a lane that is down
@@ -199,6 +219,7 @@ def _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap,
             if source:
                 for i in range(n_items):
                     kpi[r, dest, PURCHASE, i] += disc * alloc[l, i] * unit_cost[i]
+    return spent
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
@@ -394,19 +415,21 @@ def _leaf(n, r, t, slot, kind, p1, p2, review, lost_sales, price, penalty, fixed
 @njit(cache=True, error_model="numpy", _nrt=False)
 def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr, in_idx,
             out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding, penalty,
-            price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap, kind, p1,
-            p2, review, echelon, plan, leaf, dem, dem_col, lead, up, on_hand, backlog, owed, pipe,
-            transit, last_arr, kpi, lane_kpi, track, traj, trace, alloc, qty, short, w0, w1,
+            price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap, budget, kind,
+            p1, p2, review, echelon, plan, leaf, dem, dem_col, lead, up, on_hand, backlog, owed,
+            pipe, transit, last_arr, kpi, lane_kpi, track, traj, trace, alloc, qty, short, w0, w1,
             w2, w3):  # fmt: skip
     """Period ``t`` of replication ``r`` (``dem``, ``lead``, ``up``: its random inputs;
-    ``leaf``: locations that may take the fast path of :func:`_leaf`; ``w0 .. w3``: scratch
-    rows of the items' length)."""
+    ``budget[t]``: the period's purchase budget [currency], ``inf`` for none; ``leaf``:
+    locations that may take the fast path of :func:`_leaf`; ``w0 .. w3``: scratch rows of
+    the items' length)."""
     n_loc, n_items = on_hand.shape
     count = t >= warmup
     disc = discount**t
     tracing = trace.shape[0] > 0
     fast = not tracing and kind != PLAN
     slot = t % pipe.shape[0]
+    budget_left = budget[t]  # shared by the sources in the order they are visited below
     for n in range(n_loc):
         if is_source[n] or (fast and leaf[n]):
             continue
@@ -430,9 +453,10 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
         if not is_source[n]:
             _serve(n, r, t, lost_sales, price, dem, dem_col, on_hand, backlog, short, kpi,
                    trace, count, disc)  # fmt: skip
-        _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap, supply_cap, lead, up,
-              unit_cost, transport, on_hand, owed, pipe, transit, last_arr, alloc, w0, w1, kpi,
-              lane_kpi, trace, count, disc)  # fmt: skip
+        budget_left -= _ship(n, r, t, is_source, lane_dest, out_ptr, out_idx, lane_cap,
+                             supply_cap, budget_left, lead, up, unit_cost, transport, on_hand,
+                             owed, pipe, transit, last_arr, alloc, w0, w1, kpi, lane_kpi, trace,
+                             count, disc)  # fmt: skip
         if not is_source[n]:
             _order(n, r, t, kind, p1, p2, review, echelon, plan, in_ptr, in_idx, out_ptr, out_idx,
                    desc_ptr, desc_idx, order_lane, volume, storage_cap, fixed_order, on_hand,
@@ -466,10 +490,10 @@ def _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane
 def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane,
                  in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                  transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
-                 storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, leaf, demand,
-                 dem_col, lead, lane_up, parametric, rng_state, zig, mean, sd, lead_mean, lead_sd,
-                 lead_max, on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi, track,
-                 traj, trace):  # fmt: skip
+                 storage_cap, supply_cap, budget, kind, p1, p2, review, echelon, plan, leaf,
+                 demand, dem_col, lead, lane_up, parametric, rng_state, zig, mean, sd, lead_mean,
+                 lead_sd, lead_max, on_hand, backlog, owed, pipe, transit, last_arr, kpi, lane_kpi,
+                 track, traj, trace):  # fmt: skip
     """Periods ``t0 .. t1 - 1`` of replication ``r`` (its own state slices)."""
     n_loc, n_items = on_hand.shape
     n_lanes = owed.shape[0]
@@ -491,9 +515,9 @@ def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, 
         _period(r, t, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
                 in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                 transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
-                storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, leaf, dem, dem_col,
-                ld, lane_up[up_r, t], on_hand, backlog, owed, pipe, transit, last_arr, kpi,
-                lane_kpi, track, traj, trace, alloc, qty, short, w0, w1, w2, w3)  # fmt: skip
+                storage_cap, supply_cap, budget, kind, p1, p2, review, echelon, plan, leaf, dem,
+                dem_col, ld, lane_up[up_r, t], on_hand, backlog, owed, pipe, transit, last_arr,
+                kpi, lane_kpi, track, traj, trace, alloc, qty, short, w0, w1, w2, w3)  # fmt: skip
     counted = float(max(t1 - max(t0, warmup), 0))  # periods counted, for every stock key
     for n in range(n_loc):
         if not is_source[n]:
@@ -505,18 +529,19 @@ def _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, 
 def run_kernel(t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane, in_ptr,
                in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding, transit_holding,
                penalty, price, volume, transport, fixed_order, lane_cap, storage_cap, supply_cap,
-               kind, p1, p2, review, echelon, plan, leaf, demand, dem_col, lead, lane_up,
+               budget, kind, p1, p2, review, echelon, plan, leaf, demand, dem_col, lead, lane_up,
                parametric, rng_state, zig, mean, sd, lead_mean, lead_sd, lead_max, on_hand,
                backlog, owed, pipe, transit, last_arr, kpi, lane_kpi, track, traj,
                trace):  # fmt: skip
     """Advance every replication from period ``t0`` to ``t1`` (state arrays, ``rng_state``
     and KPIs are updated in place; the first axis of every state, KPI and random array is
-    the replication; ``lane_up`` may have one row for all)."""
+    the replication; ``lane_up`` may have one row for all; ``budget`` [currency] has one
+    entry per period, at least ``t1``, ``inf`` for none)."""
     for r in prange(on_hand.shape[0]):
         _replication(r, t0, t1, warmup, discount, lost_sales, is_source, lane_dest, order_lane,
                      in_ptr, in_idx, out_ptr, out_idx, desc_ptr, desc_idx, unit_cost, holding,
                      transit_holding, penalty, price, volume, transport, fixed_order, lane_cap,
-                     storage_cap, supply_cap, kind, p1, p2, review, echelon, plan, leaf, demand,
-                     dem_col, lead, lane_up, parametric, rng_state, zig, mean, sd, lead_mean,
-                     lead_sd, lead_max, on_hand[r], backlog[r], owed[r], pipe[r], transit[r],
-                     last_arr[r], kpi, lane_kpi, track, traj, trace)  # fmt: skip
+                     storage_cap, supply_cap, budget, kind, p1, p2, review, echelon, plan, leaf,
+                     demand, dem_col, lead, lane_up, parametric, rng_state, zig, mean, sd,
+                     lead_mean, lead_sd, lead_max, on_hand[r], backlog[r], owed[r], pipe[r],
+                     transit[r], last_arr[r], kpi, lane_kpi, track, traj, trace)  # fmt: skip

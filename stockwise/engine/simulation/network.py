@@ -7,7 +7,7 @@ the packed layout of statsforecast's panel driver.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,10 @@ class SimNetwork:
     lane_capacity : [units / period] ``L`` (``inf``: none)
     storage_capacity : [volume] ``N`` (``inf``: none)
     supply_capacity : [units / period] ``N`` shipped by a source, all lanes and items (``inf``)
+    budget : [currency / period] ``B >= 1`` purchase budget of periods ``0 .. B - 1``
+        (0-based), shared by all sources and spent when they ship (units x ``unit_cost``);
+        the last entry also applies to every later period (``inf``: none). See
+        :meth:`budgets` for one entry per simulated period.
     on_hand, backorders : [units] ``N x I`` at the start of period 0
     on_order : [units] ``N x I x A`` arriving at the start of periods ``0 .. A-1``
     """
@@ -68,6 +72,15 @@ class SimNetwork:
     on_hand: np.ndarray
     backorders: np.ndarray
     on_order: np.ndarray
+    budget: np.ndarray = field(default_factory=lambda: np.full(1, np.inf))
+
+    def budgets(self, periods: int) -> np.ndarray:
+        """[currency] float ``periods``: the purchase budget of each simulated period."""
+        b = np.asarray(self.budget, dtype=float)
+        out = np.full(int(periods), b[-1])
+        head = min(len(b), int(periods))
+        out[:head] = b[:head]
+        return out
 
     @property
     def n_locations(self) -> int:
@@ -103,7 +116,8 @@ def _csr(groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pack(dataset: Dataset) -> SimNetwork:
-    """Pack ``dataset`` for the kernel: every cost from the item, the same at every location.
+    """Pack ``dataset`` for the kernel: every cost from the item, the same at every location;
+    the purchase budgets of ``dataset.constraints`` (``budget_for(t + 1)`` for period ``t``).
 
     Raises ``ValueError`` naming the lane when a lane delivers to a source or a stocking
     location has no inbound lane.
@@ -156,6 +170,11 @@ def pack(dataset: Dataset) -> SimNetwork:
     def cap(value: float | None) -> float:
         return np.inf if value is None else float(value)
 
+    # budgets of 1-based planning periods 1 .. P (P: the last one named), then one for all
+    constraints = dataset.constraints
+    named = max((b.period for b in constraints.budgets if b.period is not None), default=0)
+    budget = np.array([cap(constraints.budget_for(t + 1)) for t in range(max(named, 0) + 1)])
+
     return SimNetwork(
         locations=locations,
         items=items,
@@ -191,4 +210,5 @@ def pack(dataset: Dataset) -> SimNetwork:
         on_hand=on_hand,
         backorders=backorders,
         on_order=on_order,
+        budget=budget,
     )

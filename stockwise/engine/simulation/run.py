@@ -321,7 +321,7 @@ def fast_leaves(net: SimNetwork) -> np.ndarray:
     return (~net.is_source) & (inbound == 1) & (outbound == 0)
 
 
-def _run(net, random, code, state, kpi, lane_kpi, track, traj, trace, plan, leaf, t0, t1,
+def _run(net, random, code, state, kpi, lane_kpi, track, traj, trace, plan, leaf, budget, t0, t1,
          settings):  # fmt: skip
     kind, p1, p2, review, echelon = code
     warmup, discount, lost_sales = settings
@@ -330,9 +330,9 @@ def _run(net, random, code, state, kpi, lane_kpi, track, traj, trace, plan, leaf
         net.in_ptr, net.in_idx, net.out_ptr, net.out_idx, net.desc_ptr, net.desc_idx,
         net.unit_cost, net.holding, net.transit_holding, net.penalty, net.price, net.volume,
         net.transport, net.fixed_order, net.lane_capacity, net.storage_capacity,
-        net.supply_capacity, kind, p1, p2, review, echelon, plan, leaf, *random, state.on_hand,
-        state.backlog, state.owed, state.pipe, state.transit, state.last_arr, kpi, lane_kpi,
-        track, traj, trace,
+        net.supply_capacity, budget, kind, p1, p2, review, echelon, plan, leaf, *random,
+        state.on_hand, state.backlog, state.owed, state.pipe, state.transit, state.last_arr, kpi,
+        lane_kpi, track, traj, trace,
     )  # fmt: skip
 
 
@@ -368,6 +368,9 @@ def simulate(
         for checks and tests)
     fast_path : let stores take the kernel's fused fast path (same results; ``False``
         runs every location through the general path, for tests)
+
+    The network's purchase budgets (``net.budget``, from ``dataset.constraints``) bind
+    every policy alike: see the kernel's module docstring.
 
     Same ``scenarios`` → bit-identical results, whatever the number of threads.
     """
@@ -408,6 +411,7 @@ def simulate(
     traces: dict[str, np.ndarray] = {}
     random = _random_inputs(draws)
     leaf = fast_leaves(net) if fast_path else np.zeros(net.n_locations, dtype=np.bool_)
+    budget = np.ascontiguousarray(net.budgets(horizon), dtype=float)
     for policy in policies:
         code = policy_arrays(policy, net, dataset_locations)
         # every policy starts from the same generator states: common random numbers
@@ -440,8 +444,8 @@ def simulate(
                     plans += 1
                 planning += time.perf_counter() - p0
             _run(
-                net, inputs, code, state, kpi, lane_kpi, track_idx, traj, tr, plan, leaf, t0, t1,
-                settings,
+                net, inputs, code, state, kpi, lane_kpi, track_idx, traj, tr, plan, leaf, budget,
+                t0, t1, settings,
             )  # fmt: skip
         value[:, 1] = _stock_value(net, state) * discount**horizon
         runs[policy.name] = PolicyRun(
