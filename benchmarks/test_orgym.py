@@ -5,15 +5,21 @@ The instance (Hubbs et al. 2020, ``or_gym/envs/supply_chain/inventory_management
 4-stage serial chain (retailer 0, stages 1-2, plant 3 with unlimited raw material),
 capacities 100/90/80, lead times 3/5/10, initial stock 100/100/200, Poisson(20) demand,
 30 periods, discount 0.97, price 2, stage costs r = 1.5/1.0/0.75/0.5, penalties
-k = 0.10/0.075/0.05/0.025, holding h = 0.15/0.10/0.05. Event order of one period, as the
-environment runs it: (0) every stage orders from its supplier, filled up to the supplier's
-capacity and its stock *at the start of the period* (before arrivals); (1) orders placed
-``L`` periods ago arrive; (2) demand (plus backlog) is served at the retailer; (3) unmet
-demand is backlogged (v0) or lost (v1); (4) holding on end stock. The environment aliases
-its "unfilled replenishment" copy to the capped order, so a replenishment order beyond
-supply is silently cut (never backlogged nor penalised); we reproduce that, as the
-published numbers were measured on it. :func:`episode` is this port, written from the
-environment's source independently of stockwise; it scores every policy.
+k = 0.10/0.075/0.05/0.025, holding h = 0.15/0.10/0.05. Event order of one period, as
+or-gym 0.5.0's ``_STEP`` runs it (:func:`step`): (0) every stage asks its supplier for its
+order, plus in v0 what the supplier still owes it; the request is filled up to the
+supplier's capacity and its stock *at the start of the period* (before arrivals); what is
+left unfilled is penalised at the supplier's rate (k = 0.075 / 0.05 / 0.025 per unit) in
+both versions, and asked again next period in v0 (backlog) or lost in v1; (1) orders
+placed ``L`` periods ago arrive; (2) demand (plus backlog) is served at the retailer; (3)
+unmet demand is backlogged (v0) or lost (v1), penalised 0.10 per unit and period; (4)
+holding on end stock. (An earlier version of the environment aliased its copy of the
+request to the filled one, ``Rcopy = R``, so unfilled requests were silently cut: our first
+port did that.) :func:`step` is this port, written from the environment's source
+independently of stockwise; ``tests/data/test_orgym.py`` checks it period by period against
+a transcription of ``_STEP``. It scores every policy, and reports the replenishment units
+each left unfilled (``unfilled``, per episode). A policy that places a plan's orders asks
+for them less what the environment asks again (:func:`ask`).
 
 Policies, each on the same ``EPISODES`` test paths (one period's orders are whole units:
 the environment truncates actions to integers, so plans are rounded to the nearest unit):
@@ -29,7 +35,10 @@ the environment truncates actions to integers, so plans are rounded to the neare
   futures of the remaining horizon (profit objective, discount 0.97, backorders or lost
   sales, per-stage holding, lane capacities); its first-period orders are placed. The
   planning scenarios are drawn from their own seed (the planner never sees the path);
-* base stock on echelon inventory positions: the Chen–Zheng levels of stockwise's
+* base stock on echelon inventory positions, the environment's own rule
+  (``base_stock_action``: what each stage owes downstream counts against its position,
+  orders are cut to capacity and to the supplier's stock, :func:`base_stock`), at the
+  Chen–Zheng levels of stockwise's
   ``serial_base_stock`` (Poisson demand, stockwise's lead times, echelon holding 0.05 per
   stage, shortage cost per unit-period in :func:`chen_zheng_levels`); the same with a stop
   rule (no order that cannot reach the shelf before the episode ends: Chen–Zheng assumes
@@ -45,7 +54,9 @@ futures 530.7 / 522.4, 10: 533.5 / 529.0, 20: 534.0 / 529.8, 50: 533.1 / 532.7 (
 per period in v0 for 5 / 10 / 20 / 50). stockwise's plan shares all its orders across
 scenarios (a static plan, re-solved each period); :func:`plan_lp` with 20 scenarios, whose
 later orders differ by scenario, made 534.7 / 531.2 on the same paths: the static plan
-loses nothing measurable here.
+loses nothing measurable here. (These were measured on the first port; the planners'
+requests never go unfilled, so they stand: with 20 futures the re-planner makes the same
+534.0 / 529.8 under 0.5.0's rules.)
 
 Published (v0 / v1): oracle 546.8 / 542.7, shrinking-horizon LP 508.0 / 485.4, PPO 438.8 /
 409.8, MIP base stock 388.0 / 378.5::
@@ -85,7 +96,7 @@ PUBLISHED = {
 }
 RESULTS: dict[str, dict] = {}
 
-Decide = Callable[[int, np.ndarray, np.ndarray, float], np.ndarray]
+Decide = Callable[[int, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -108,32 +119,100 @@ INST = Instance()
 STOCKWISE = orgym.InvManagement()
 
 
-def episode(decide: Decide, demand: np.ndarray, backlog: bool) -> float:
-    """Discounted profit of one episode under ``decide(n, stock, orders, backlog0)``; its
-    length is the demand path's (the first periods of an episode, when shorter)."""
-    c, lead = np.array(INST.capacity), INST.lead
+@dataclass(frozen=True)
+class Step:
+    """One period of the environment: the next period's state, what was filled and owed,
+    and the reward.
+
+    stock : [units] on hand per stage at the end of the period (the next one's start)
+    placed : [units] replenishment orders as filled (shipped by each supplier), per stage
+    unfilled : [units] the customer demand left unserved, then each stage's replenishment
+        request left unfilled: all penalised (``INST.penalty``, the supplier's rate)
+    owed : [units] ``unfilled`` in v0 (carried into the next period: customer demand is
+        served first, replenishment requests are asked again), zero in v1 (lost)
+    reward : [currency] the period's profit, discounted to period 0
+    """
+
+    stock: np.ndarray
+    placed: np.ndarray
+    unfilled: np.ndarray
+    owed: np.ndarray
+    reward: float
+
+
+def step(
+    n: int,
+    stock: np.ndarray,
+    orders: np.ndarray,
+    owed: np.ndarray,
+    want: np.ndarray,
+    demand: float,
+    backlog: bool,
+) -> Step:
+    """Period ``n`` of the environment from its start: ``stock`` on hand per stage,
+    ``orders`` the replenishment orders of periods ``0 .. n - 1`` as filled (at least ``n``
+    rows), ``owed`` what the previous period left owed (zeros at ``n = 0``: customer
+    backlog, then each stage's unfilled request), ``want`` the action (requests per stage,
+    cut to whole units), ``demand`` the customer demand."""
+    lead, c = INST.lead, np.array(INST.capacity)
+    request = np.floor(np.maximum(want, 0.0)) + owed[1:]  # v0: unfilled requests again
+    supplier = np.append(stock[1:], np.inf)  # its stock before this period's arrivals
+    placed = np.minimum(np.minimum(request, c), supplier)
+    stock = stock.copy()
+    for i in range(3):
+        if n - lead[i] >= 0:
+            stock[i] += orders[n - lead[i], i]
+    due = demand + owed[0]
+    sold = min(stock[0], due)
+    stock -= np.array([sold, placed[0], placed[1]])
+    unfilled = np.append(due - sold, request - placed)
+    revenue = INST.price[0] * sold + np.dot(INST.price[1:], placed)
+    bought = np.dot(INST.cost, np.append(placed, placed[2]))
+    cost = bought + np.dot(INST.penalty, unfilled) + np.dot(INST.holding, stock)
+    return Step(
+        stock=stock,
+        placed=placed,
+        unfilled=unfilled,
+        owed=unfilled if backlog else np.zeros(4),
+        reward=float(INST.discount**n * (revenue - cost)),
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """profit : [currency] discounted over the episode; unfilled : [units] replenishment
+    requests left unfilled, summed over periods and stages (each one penalised)."""
+
+    profit: float
+    unfilled: float
+
+
+def simulate(decide: Decide, demand: np.ndarray, backlog: bool) -> Outcome:
+    """One episode under ``decide(n, stock, orders, owed)`` (the state at the start of
+    period ``n``, as :func:`step` takes it); its length is the demand path's (the first
+    periods of an episode, when shorter)."""
     stock = np.array(INST.init)
     orders = np.zeros((len(demand), 3))
-    owed = 0.0  # customer backlog
-    profit = 0.0
+    owed = np.zeros(4)
+    profit = unfilled = 0.0
     for n in range(len(demand)):
-        want = np.maximum(np.floor(decide(n, stock.copy(), orders[:n].copy(), owed)), 0)
-        supplier = np.append(stock[1:], np.inf)
-        placed = np.minimum(np.minimum(want, c), supplier)
-        orders[n] = placed
-        for i in range(3):
-            if n - lead[i] >= 0:
-                stock[i] += orders[n - lead[i], i]
-        due = demand[n] + (owed if backlog else 0.0)
-        sold = min(stock[0], due)
-        stock -= np.array([sold, placed[0], placed[1]])
-        short = due - sold
-        owed = short if backlog else 0.0
-        revenue = INST.price[0] * sold + np.dot(INST.price[1:], placed)
-        bought = np.dot(INST.cost, np.append(placed, placed[2]))
-        cost = bought + INST.penalty[0] * short + np.dot(INST.holding, stock)
-        profit += INST.discount**n * (revenue - cost)
-    return float(profit)
+        want = decide(n, stock.copy(), orders[:n].copy(), owed.copy())
+        out = step(n, stock, orders, owed, want, demand[n], backlog)
+        stock, orders[n], owed = out.stock, out.placed, out.owed
+        profit += out.reward
+        unfilled += out.unfilled[1:].sum()
+    return Outcome(float(profit), float(unfilled))
+
+
+def episode(decide: Decide, demand: np.ndarray, backlog: bool) -> float:
+    """Discounted profit of one episode (:func:`simulate`)."""
+    return simulate(decide, demand, backlog).profit
+
+
+def ask(orders: np.ndarray, owed: np.ndarray) -> np.ndarray:
+    """The action that ships ``orders`` [units per stage] when they can be filled: the
+    environment asks again for what it still owes (v0), so ask only for the rest."""
+    return np.maximum(np.round(orders) - owed[1:], 0.0)
 
 
 # ---- stockwise: the environment's state as a Dataset, one order plan per decision --------
@@ -265,8 +344,8 @@ def plan_lp(n: int, stock, past: np.ndarray, owed: float, demand: np.ndarray, ba
 
 
 def follow(schedule: np.ndarray) -> Decide:
-    """Place a precomputed ``periods x 3`` order schedule."""
-    return lambda n, st, past, ow: np.round(schedule[n])
+    """Place a precomputed ``periods x 3`` order schedule (:func:`ask`)."""
+    return lambda n, st, past, owed: ask(schedule[n], owed)
 
 
 # ---- base stock on echelon inventory positions ------------------------------------------
@@ -299,14 +378,24 @@ REACH = np.cumsum([STOCKWISE.planning_lead_time(i) for i in range(3)])
 
 
 def base_stock(levels: np.ndarray, stop: bool = False) -> Decide:
-    """Order up to echelon ``levels`` (retailer first) on echelon inventory positions;
-    ``stop``: a stage places no order that cannot reach the shelf before the episode ends
-    (units that could never sell earn nothing: the episode values no stock left)."""
+    """Order up to echelon ``levels`` (retailer first) on echelon inventory positions, as
+    the environment's ``base_stock_action`` does; ``stop``: a stage places no order that
+    cannot reach the shelf before the episode ends (units that could never sell earn
+    nothing: the episode values no stock left).
 
-    def decide(n, st, past, ow):
+    The environment's rule: a stage's position is its on hand plus in transit less what it
+    owes downstream (the customer backlog at the retailer, the backlog of the next stage's
+    unfilled requests upstream), summed down to the retailer; the order is cut to the
+    capacity and to the supplier's stock, so it never goes unfilled (and the backlog term
+    stays zero). Without that cut, unfilled requests are penalised and, in v0, asked again
+    on top of the next order (v0 at Chen–Zheng levels: 273.9 when the backlog is ignored,
+    50.6 when it is counted as here)."""
+
+    def decide(n, st, past, owed):
         transit = np.array([past[max(0, n - INST.lead[i]) :, i].sum() for i in range(3)])
-        position = np.cumsum(st + transit - np.array([ow, 0.0, 0.0]))
-        orders = np.clip(np.round(levels - position), 0, INST.capacity)
+        position = np.cumsum(st + transit - owed[:3])
+        supplier = np.append(st[1:], np.inf)
+        orders = np.minimum(np.minimum(np.maximum(levels - position, 0.0), INST.capacity), supplier)
         return np.where(n + REACH < INST.periods, orders, 0.0) if stop else orders
 
     return decide
@@ -335,40 +424,46 @@ def mean_ci(values) -> dict[str, float]:
 
 
 def evaluate(backlog: bool, test_paths, train_paths, future) -> dict[str, dict]:
-    """Per policy: mean discounted profit ± CI on ``test_paths``, and timings."""
+    """Per policy: mean discounted profit ± CI on ``test_paths``, replenishment units left
+    unfilled per episode (each penalised), and timings."""
     row: dict[str, dict] = {}
 
-    def scores(decide_of_path) -> list[float]:
-        return [episode(decide_of_path(p), p, backlog) for p in test_paths]
+    def score(name: str, decide_of_path) -> list[float]:
+        outcomes = [simulate(decide_of_path(p), p, backlog) for p in test_paths]
+        profits = [o.profit for o in outcomes]
+        row[name] = mean_ci(profits)
+        row[name]["unfilled"] = round(float(np.mean([o.unfilled for o in outcomes])), 1)
+        return profits
 
     # Perfect information: one plan of the whole episode, followed.
-    plans = [
-        stockwise_plan(0, INST.init, np.zeros((0, 3)), 0.0, p[None], backlog) for p in test_paths
-    ]
-    oracle = [
-        episode(follow(plan.quantities[:, 0, :].T), p, backlog)
-        for plan, p in zip(plans, test_paths, strict=True)
-    ]
-    row["oracle"] = mean_ci(oracle)
-    row["oracle"]["plan objective"] = round(float(np.mean([plan.objective for plan in plans])), 1)
-    check = [
-        episode(follow(plan_lp(0, INST.init, np.zeros((0, 3)), 0.0, p[None], backlog)), p, backlog)
-        for p in test_paths
-    ]
-    row["oracle (independent LP)"] = mean_ci(check)
+    plans = iter(
+        [stockwise_plan(0, INST.init, np.zeros((0, 3)), 0.0, p[None], backlog) for p in test_paths]
+    )
+    objective = []
+
+    def oracle(path):
+        plan = next(plans)
+        objective.append(plan.objective)
+        return follow(plan.quantities[:, 0, :].T)
+
+    score("oracle", oracle)
+    row["oracle"]["plan objective"] = round(float(np.mean(objective)), 1)
+    score(
+        "oracle (independent LP)",
+        lambda p: follow(plan_lp(0, INST.init, np.zeros((0, 3)), 0.0, p[None], backlog)),
+    )
 
     calls, t0 = [0], time.perf_counter()
 
     def mean_plan(path):
-        def decide(n, st, past, ow):
+        def decide(n, st, past, owed):
             calls[0] += 1
             mean = np.full((1, INST.periods - n), INST.mean)
-            return stockwise_orders(n, st, past, ow, mean, backlog)
+            return ask(stockwise_orders(n, st, past, owed[0], mean, backlog), owed)
 
         return decide
 
-    baseline = scores(mean_plan)
-    row["shrinking-horizon LP"] = mean_ci(baseline)
+    baseline = score("shrinking-horizon LP", mean_plan)
     row["shrinking-horizon LP"]["ms per period"] = round(
         1e3 * (time.perf_counter() - t0) / calls[0], 1
     )
@@ -378,19 +473,18 @@ def evaluate(backlog: bool, test_paths, train_paths, future) -> dict[str, dict]:
     engine = [0.0]
 
     def replan(path):
-        def decide(n, st, past, ow):
+        def decide(n, st, past, owed):
             calls[0] += 1
             draws = future.poisson(INST.mean, size=(SCENARIOS, INST.periods - n)).astype(float)
-            plan = stockwise_plan(n, st, past, ow, draws, backlog)
+            plan = stockwise_plan(n, st, past, owed[0], draws, backlog)
             engine[0] += plan.timings.engine
             if n == 0:
                 first.append(plan.objective)
-            return np.round(plan.quantities[:, 0, 0])
+            return ask(plan.quantities[:, 0, 0], owed)
 
         return decide
 
-    ours = scores(replan)
-    row["stockwise re-planning"] = mean_ci(ours)
+    ours = score("stockwise re-planning", replan)
     row["stockwise re-planning"]["ms per period"] = round(
         1e3 * (time.perf_counter() - t0) / calls[0], 1
     )
@@ -402,12 +496,11 @@ def evaluate(backlog: bool, test_paths, train_paths, future) -> dict[str, dict]:
     row["stockwise re-planning"]["plan objective at period 0"] = round(float(np.mean(first)), 1)
 
     cz = chen_zheng_levels(backlog)
-    row["base stock (Chen-Zheng)"] = mean_ci(scores(lambda p: base_stock(cz)))
+    score("base stock (Chen-Zheng)", lambda p: base_stock(cz))
     row["base stock (Chen-Zheng)"]["levels"] = np.round(cz, 1).tolist()
-    row["base stock (Chen-Zheng, stop)"] = mean_ci(scores(lambda p: base_stock(cz, True)))
+    score("base stock (Chen-Zheng, stop)", lambda p: base_stock(cz, True))
     tuned = tuned_levels(cz, train_paths, backlog)
-    tuned_scores = scores(lambda p: base_stock(tuned, True))
-    row["base stock (tuned, stop)"] = mean_ci(tuned_scores)
+    tuned_scores = score("base stock (tuned, stop)", lambda p: base_stock(tuned, True))
     row["base stock (tuned, stop)"]["levels"] = np.round(tuned, 1).tolist()
     gain = mean_ci(np.subtract(ours, tuned_scores))
     row["stockwise re-planning"]["minus tuned base stock"] = (

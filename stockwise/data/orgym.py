@@ -5,17 +5,31 @@ sales) is a serial chain: an unlimited raw-material source feeds stage 2, which 
 1, which feeds the retailer; one product, Poisson(20) demand at the retailer, 30 periods,
 discount 0.97. One period of the environment, in its order:
 
-0. every stage orders from its supplier; the order is cut to the lane's capacity and to the
-   supplier's stock *at the start of the period* (before this period's arrivals);
+0. every stage asks its supplier for its order (whole units), plus in v0 what the supplier
+   still owes it from earlier periods; the request is filled up to the lane's capacity and
+   the supplier's stock *at the start of the period* (before this period's arrivals);
 1. orders placed ``L`` periods ago arrive;
 2. the retailer serves demand (plus the backlog, v0) from its stock; 3. what is short is
-   backlogged (v0) or lost (v1); 4. holding is charged on every stage's end stock.
+   backlogged (v0) or lost (v1), and so is the unfilled part of every replenishment
+   request (v0: asked again next period, on top of the new order); 4. holding is charged
+   on every stage's end stock.
 
 Summed over the stages, internal sales and purchases cancel (each stage buys at the price
-the next one upstream sells at), so the chain's profit per period is ``2 * sold - 0.5 *
-raw ordered - 0.10 * short - Σ h_i * end stock_i``: item price 2, unit cost 0.5 paid when
-stage 2 orders raw material, shortage penalty 0.10 at the retailer. The environment's
-penalties on unfilled replenishment orders never apply (it silently cuts such orders).
+the next one upstream sells at, and pays only for what is filled), so the chain's profit
+per period is ``2 * sold - 0.5 * raw filled - 0.10 * short - Σ k_i * unfilled_i - Σ h_i *
+end stock_i``: item price 2, unit cost 0.5 paid when stage 2's raw material is filled,
+shortage penalty 0.10 per unit at the retailer, and the supplier's penalty ``k_i`` (0.075
+from stage 1, 0.05 from stage 2, 0.025 from the raw-material source) per unit of a
+replenishment request left unfilled, in both versions; in v0 each period a unit stays
+short or unfilled is penalised again (or-gym 0.5.0's ``_STEP``; an earlier version cut
+unfilled requests silently).
+
+stockwise's model has no unfilled requests: a plan's first-period orders keep within the
+lane's capacity and the supplier's stock on hand (the state below puts nothing in transit
+upstream due in the first period), so placed as whole units they are always filled and
+those penalties never arise, nor does internal backlog. The state carries none: after a
+request went unfilled (another policy's), v0 asks for it again whatever is ordered, so to
+place a plan's orders ask for them less what is owed.
 
 Timing in stockwise's planning model (and simulator) differs in one respect: a location
 ships in the period stock arrives (arrivals first, then shipping). The mapping:
