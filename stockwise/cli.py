@@ -440,6 +440,7 @@ def simulate(
         compare_policies,
         restrict_items,
     )
+    from stockwise.engine.simulation.run import reporting_progress
     from stockwise.reports import write_report
     from stockwise.reports.tables import comparison_table, paired_table
     from stockwise.scenarios import WhatIfError, load_whatif, parse_whatif
@@ -469,7 +470,8 @@ def simulate(
             plan_scenarios=plan_scenarios,
             lost_sales=lost_sales,
         )
-        result = compare_policies(dataset, names, settings, whatif=spec)
+        with _SimulationProgress() as shown, reporting_progress(shown):
+            result = compare_policies(dataset, names, settings, whatif=spec)
     except (WhatIfError, ValueError) as err:
         err_console.print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
         raise typer.Exit(1) from err
@@ -480,6 +482,53 @@ def simulate(
         title = "stockwise policy comparison" + (f" — what-if: {spec.name}" if spec else "")
         write_report(result, report, title=title)
         console.print(f"report written to {report}")
+
+
+class _SimulationProgress:
+    """Shows ``simulate``'s progress on stderr: a live bar per policy on a terminal, else
+    a line when a policy starts and ends and at most every ``every`` seconds between."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self.live = err_console.is_terminal
+        self.bar = None
+        self.tasks: dict[str, int] = {}
+        self.last = 0.0
+
+    def __enter__(self) -> _SimulationProgress:
+        if self.live:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[step]}"),
+                TimeElapsedColumn(), console=err_console,
+            )  # fmt: skip
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def __call__(self, p) -> None:  # p: stockwise.engine.simulation.run.SimulationProgress
+        import time
+
+        step = f"period {p.periods_done}/{p.periods} x {p.replications} replications"
+        if p.replans:
+            step = f"re-plan {p.replans_done}/{p.replans}, {step}"
+        done = p.periods_done == p.periods and p.replans_done == p.replans
+        if self.bar is not None:
+            if p.policy not in self.tasks:
+                self.tasks[p.policy] = self.bar.add_task(p.policy, total=1.0, step=step)
+            self.bar.update(self.tasks[p.policy], completed=p.fraction, step=step)
+            return
+        now = time.monotonic()
+        first = p.policy not in self.tasks
+        if first or done or now - self.last >= self.every:
+            self.tasks.setdefault(p.policy, len(self.tasks))
+            self.last = now
+            label = f"policy {p.index + 1}/{p.policies} {p.policy}"
+            err_console.print(f"simulating {label}: {step}", highlight=False, markup=False)
 
 
 @app.command()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
+import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -321,6 +324,64 @@ def fast_leaves(net: SimNetwork) -> np.ndarray:
     return (~net.is_source) & (inbound == 1) & (outbound == 0)
 
 
+@dataclass(frozen=True)
+class SimulationProgress:
+    """How far :func:`simulate` has got with one policy (passed to its ``progress``).
+
+    policy : the policy's name; ``index`` its position among the ``policies`` simulated
+    periods_done, periods : periods simulated so far, of the horizon; every replication
+        advances together (they run in parallel), so ``replications x periods_done``
+        replication-periods are done
+    replications : how many replications
+    replans_done, replans : re-plans solved so far, of all this policy needs (one per
+        replication at each re-planning period; 0 and 0 for a policy that does not re-plan)
+    """
+
+    policy: str
+    index: int
+    policies: int
+    periods_done: int
+    periods: int
+    replications: int
+    replans_done: int = 0
+    replans: int = 0
+
+    @property
+    def fraction(self) -> float:
+        """Share of this policy's work done, in [0, 1]: the share of periods simulated or,
+        for a re-planning policy (solving takes nearly all its time), re-plans solved plus
+        that share, over re-plans + 1."""
+        sim = self.periods_done / max(self.periods, 1)
+        if self.replans == 0:
+            return sim
+        return (self.replans_done + sim) / (self.replans + 1)
+
+
+ProgressCallback = Callable[[SimulationProgress], None]
+
+_PROGRESS: contextvars.ContextVar[ProgressCallback | None] = contextvars.ContextVar(
+    "stockwise_simulation_progress", default=None
+)
+
+
+@contextlib.contextmanager
+def reporting_progress(progress: ProgressCallback | None) -> Iterator[None]:
+    """Within the block, :func:`simulate` calls given no ``progress`` report to
+    ``progress`` (for callers that reach ``simulate`` through a function that does not
+    pass a callback on, such as ``compare_policies``). Scoped to the context (thread or
+    task), like :mod:`decimal`'s local context."""
+    token = _PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def _report(progress, name, index, count, horizon, reps, total_plans, t, plans) -> None:
+    if progress is not None:
+        progress(SimulationProgress(name, index, count, t, horizon, reps, plans, total_plans))
+
+
 def _run(net, random, code, state, kpi, lane_kpi, track, traj, trace, plan, leaf, budget, t0, t1,
          settings):  # fmt: skip
     kind, p1, p2, review, echelon = code
@@ -351,6 +412,7 @@ def simulate(
     dataset_locations: Sequence[str] | None = None,
     trace: bool = False,
     fast_path: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> SimulationResult:
     """Simulate each policy on every scenario of ``scenarios`` (one replication each).
 
@@ -368,6 +430,10 @@ def simulate(
         for checks and tests)
     fast_path : let stores take the kernel's fused fast path (same results; ``False``
         runs every location through the general path, for tests)
+    progress : called with a :class:`SimulationProgress` when a policy starts, after every
+        kernel segment and after every re-plan (default: the callback of an enclosing
+        :func:`reporting_progress` block, if any); it runs on this thread between kernel
+        calls, so a slow callback slows the simulation
 
     The network's purchase budgets (``net.budget``, from ``dataset.constraints``) bind
     every policy alike: see the kernel's module docstring.
@@ -412,7 +478,8 @@ def simulate(
     random = _random_inputs(draws)
     leaf = fast_leaves(net) if fast_path else np.zeros(net.n_locations, dtype=np.bool_)
     budget = np.ascontiguousarray(net.budgets(horizon), dtype=float)
-    for policy in policies:
+    progress = progress if progress is not None else _PROGRESS.get()
+    for index, policy in enumerate(policies):
         code = policy_arrays(policy, net, dataset_locations)
         # every policy starts from the same generator states: common random numbers
         inputs = (*random[:5], random[5].copy(), *random[6:])
@@ -432,6 +499,11 @@ def simulate(
         replans = set(range(0, horizon, policy.replan_every)) if is_plan else {0}
         stops = sorted(replans | {warmup, horizon})
         value = np.zeros((reps, 2))  # discounted stock value after the warm-up and at the end
+        total_plans = reps * len(replans) if is_plan else 0
+        report = functools.partial(
+            _report, progress, policy.name, index, len(policies), horizon, reps, total_plans
+        )
+        report(0, 0)
         for t0, t1 in zip(stops[:-1], stops[1:], strict=True):
             if t0 == warmup:
                 value[:, 0] = _stock_value(net, state) * discount**warmup
@@ -442,11 +514,13 @@ def simulate(
                     span = min(q.shape[2], horizon - t0)
                     plan[r, t0 : t0 + span] = q[:, :, :span].transpose(2, 0, 1)
                     plans += 1
+                    report(t0, plans)
                 planning += time.perf_counter() - p0
             _run(
                 net, inputs, code, state, kpi, lane_kpi, track_idx, traj, tr, plan, leaf, budget,
                 t0, t1, settings,
             )  # fmt: skip
+            report(t1, plans)
         value[:, 1] = _stock_value(net, state) * discount**horizon
         runs[policy.name] = PolicyRun(
             policy.name,
