@@ -433,6 +433,16 @@ def simulate(
         bool, typer.Option("--lost-sales", help="Unmet demand is lost (default: backordered)")
     ] = False,
     report: Annotated[Path | None, typer.Option(help="Write the HTML report here")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write every KPI's mean and interval per policy, and the paired differences "
+            "against the baseline, as one tidy table (.csv / .parquet)"
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None, typer.Option(help="Policy the others are compared with [default: the first]")
+    ] = None,
 ) -> None:
     """Compare replenishment policies by Monte Carlo simulation on the same futures."""
     from stockwise.engine.simulation.compare import (
@@ -449,6 +459,13 @@ def simulate(
     if items is not None:
         dataset = restrict_items(dataset, [it.item for it in dataset.items[:items]])
     names = [p.strip() for p in policies.split(",") if p.strip()]
+    if baseline is not None and baseline not in names:
+        err_console.print(
+            f"[bold red]error:[/] --baseline {baseline!r} is not one of the policies "
+            f"({', '.join(names)})",
+            highlight=False,
+        )
+        raise typer.Exit(1)
     try:
         spec = None
         if whatif is not None:
@@ -477,11 +494,14 @@ def simulate(
         raise typer.Exit(1) from err
     console.print(comparison_table(result))
     if len(result.policies) > 1:
-        console.print(paired_table(result))
+        console.print(paired_table(result, baseline))
     if report is not None:
         title = "stockwise policy comparison" + (f" — what-if: {spec.name}" if spec else "")
         write_report(result, report, title=title)
         console.print(f"report written to {report}")
+    if out is not None:
+        _write_table(result.tidy(baseline), out)
+        console.print(f"summary written to {out}")
 
 
 class _SimulationProgress:

@@ -182,6 +182,27 @@ class SimulationResult:
         columns = ["policy", "baseline", "metric", "difference", "ci_low", "ci_high"]
         return pd.DataFrame(rows, columns=[*columns, "significant"])
 
+    def tidy(self, baseline: str | None = None) -> pd.DataFrame:
+        """Every KPI of every policy in one long table, for analysts' own tools.
+
+        Columns ``policy, baseline, kpi, mean, lower, upper, kind, confidence``: ``kind``
+        ``level`` rows are :meth:`summary` (``baseline`` empty), ``paired_difference`` rows
+        are :meth:`paired` against ``baseline`` (default: the first policy): ``mean`` is the
+        mean of ``policy - baseline`` per replication, ``lower``/``upper`` its interval.
+        """
+        baseline = baseline or self.policies[0]
+        level = self.summary().rename(columns={"metric": "kpi", "ci_low": "lower",
+                                                "ci_high": "upper"})  # fmt: skip
+        level.insert(1, "baseline", None)
+        level["kind"] = "level"
+        paired = self.paired(baseline).drop(columns="significant")
+        paired = paired.rename(columns={"metric": "kpi", "difference": "mean", "ci_low": "lower",
+                                        "ci_high": "upper"})  # fmt: skip
+        paired["kind"] = "paired_difference"
+        table = pd.concat([level, paired], ignore_index=True) if len(paired) else level
+        table["confidence"] = self.confidence
+        return table[["policy", "baseline", "kpi", "mean", "lower", "upper", "kind", "confidence"]]
+
     def by_location_item(self, policy: str) -> pd.DataFrame:
         """Per stocking location and item: means over replications and interval half-widths.
 
