@@ -1,4 +1,8 @@
-"""Where the shared reference files live: ``shared/`` beside the repository (as in CI)."""
+"""Reference files the tests read, all inside the repository (a plain clone runs the tests).
+
+``STOCKPYL_REFS``: stockpyl's textbook optima (see ``tests/data/refs/README.md``);
+``STOCKWISE_STOCKPYL_REFS`` may point at another copy.
+"""
 
 from __future__ import annotations
 
@@ -6,5 +10,5 @@ import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("STOCKWISE_SHARED_DIR", REPO.parent / "shared"))
-STOCKPYL_REFS = SHARED / "refs" / "stockpyl_textbook.json"
+REFS = REPO / "tests" / "data" / "refs"
+STOCKPYL_REFS = Path(os.environ.get("STOCKWISE_STOCKPYL_REFS", REFS / "stockpyl_textbook.json"))
