@@ -56,6 +56,9 @@ class SolveOptions:
     method : LP algorithm where the backend offers a choice: ``"simplex"``, ``"ipm"``
         (interior point) or ``"pdlp"``; ``None`` lets the backend choose
     native : extra options passed to the solver as they are (backend-specific names)
+    warm_start : the ``warm_start`` of an earlier :class:`SolveResult` of a model with the
+        same columns and rows (only bounds and costs changed): the solver starts from its
+        basis; backends that cannot use it ignore it
     """
 
     time_limit: float | None = None
@@ -64,6 +67,7 @@ class SolveOptions:
     verbose: bool = False
     method: str | None = None
     native: Mapping[str, Any] = field(default_factory=dict)
+    warm_start: Any = None
 
     def __post_init__(self) -> None:
         if self.time_limit is not None and self.time_limit <= 0:
@@ -106,6 +110,8 @@ class SolveResult:
     duals : per constraint block, the row duals ∂objective/∂(row bound) in the model's own
         sense (for a binding ``<=`` row of a minimization, ≤ 0); ``None`` when the backend
         gives none (MIPs, CP-SAT, SciPy ``milp``)
+    warm_start : an opaque starting point for a re-solve of a model with the same shape
+        (HiGHS: the final basis of an LP), ``None`` when the backend gives none
     """
 
     backend: str
@@ -119,6 +125,7 @@ class SolveResult:
     gap: float | None = None
     timings: Timings = field(default_factory=Timings)
     message: str = ""
+    warm_start: Any = None
 
     @property
     def has_solution(self) -> bool:

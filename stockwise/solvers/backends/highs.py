@@ -99,6 +99,8 @@ def load(model: LinearModel, options: SolveOptions):
         highs.setOptionValue(key, value)
     t1 = time.perf_counter()
     highs.passModel(lp)
+    if options.warm_start is not None and not integer.any():
+        highs.setBasis(options.warm_start)
     return highs, build, time.perf_counter() - t1
 
 
@@ -117,7 +119,7 @@ def read_result(highs, model: LinearModel, timings: Timings, backend: str) -> So
         status = SolutionStatus.FEASIBLE
     else:
         status = SolutionStatus.NO_SOLUTION
-    x = duals = None
+    x = duals = warm = None
     objective = bound = gap = None
     if status in (SolutionStatus.OPTIMAL, SolutionStatus.FEASIBLE):
         solution = highs.getSolution()
@@ -129,6 +131,8 @@ def read_result(highs, model: LinearModel, timings: Timings, backend: str) -> So
             gap = 0.0
             if solution.dual_valid:
                 duals = split_rows(model, np.asarray(solution.row_dual, dtype=float))
+            basis = highs.getBasis()
+            warm = basis if basis.valid else None
     return SolveResult(
         backend=backend,
         termination=termination,
@@ -141,6 +145,7 @@ def read_result(highs, model: LinearModel, timings: Timings, backend: str) -> So
         gap=gap,
         timings=timings,
         message=highs.modelStatusToString(highs.getModelStatus()),
+        warm_start=warm,
     )
 
 
