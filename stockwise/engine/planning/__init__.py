@@ -25,6 +25,8 @@ For quick re-plans, change the state of an existing problem with ``dataclasses.r
 """
 
 from stockwise.engine.planning.elastic import Relaxation
+from stockwise.engine.planning.formulation import RelaxFirst
+from stockwise.engine.planning.limits import LimitKind
 from stockwise.engine.planning.plan import OrderPlan, PlanStatus, plan_orders
 from stockwise.engine.planning.problem import (
     BudgetMode,
@@ -36,18 +38,24 @@ from stockwise.engine.planning.problem import (
     Shortage,
     build_problem,
 )
+from stockwise.engine.planning.task import PlanSettings, plan_dataset, planning_problem
 
 __all__ = [
     "BudgetMode",
     "CvarLimit",
     "CycleServiceForm",
+    "LimitKind",
     "Objective",
     "OrderPlan",
+    "PlanSettings",
     "PlanStatus",
     "PlanningProblem",
     "ProblemError",
     "Relaxation",
+    "RelaxFirst",
     "Shortage",
     "build_problem",
+    "plan_dataset",
     "plan_orders",
+    "planning_problem",
 ]

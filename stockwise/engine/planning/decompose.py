@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from stockwise.engine.planning.formulation import Formulation
-from stockwise.engine.planning.kpis import unpack
 from stockwise.solvers import SolveOptions, SolveResult
 from stockwise.solvers.decomposition import complete_groups, solve_by_blocks
 
@@ -24,17 +23,7 @@ AUTO_COLUMNS = 1_500_000
 def item_groups(f: Formulation) -> np.ndarray:
     """The item of every column of ``f.model`` (``-1``: a column shared by items, which
     stays in the master), from the layout of the order, on-hand and shortage blocks."""
-    p, model = f.problem, f.model
-    groups = np.full(model.n_cols, -1, dtype=np.int64)
-    # the blocks' own layout, read through unpack: column numbers in place of values
-    order, on_hand, short = (
-        c.astype(np.int64) for c in unpack(f, np.arange(model.n_cols, dtype=float))
-    )
-    item_of_key = np.arange(p.n_keys) % p.n_items  # key k = location * I + item
-    groups[order] = np.arange(p.n_items)[None, :, None]
-    groups[on_hand] = item_of_key[None, :, None]
-    groups[short] = item_of_key[f.demand_keys][None, :, None]
-    return complete_groups(model, groups)
+    return complete_groups(f.model, f.layout.item_of_columns(f.model.n_cols))
 
 
 def solve_per_item(

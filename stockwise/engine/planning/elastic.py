@@ -1,19 +1,26 @@
-"""When the limits cannot all hold: the smallest change of limits that makes a plan possible.
+"""When the limits cannot all hold: the smallest change of limits that makes a plan possible,
+and the best plan under it.
 
-Phase one minimises the weighted slack of every limit entry (budgets and capacities move
-first, in shares of their size; service targets only when nothing else helps); each entry
-with a slack becomes a :class:`Relaxation` in planner words and in structured form.
+Phase one minimises the weighted slack of every limit entry: by default service targets
+move first (a planner trades service before money or space) and budgets and capacities
+only when no service level helps (``RelaxFirst``); each slack is weighted by the share of
+its limit. Phase two minimises the plan's cost with the total weighted slack held at phase
+one's optimum, so the plan and its relaxations come from one solution (they agree) and the
+optimum is the same whatever solver finds it (phase one's slacks need not be unique).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from stockwise.engine.planning.formulation import Formulation, formulate
+from stockwise.engine.planning.formulation import Formulation, Goal, RelaxFirst, formulate
+from stockwise.engine.planning.limits import LimitKind
 from stockwise.engine.planning.problem import PlanningProblem
-from stockwise.solvers import LinearModel, SolveOptions, SolveResult, solve
+from stockwise.solvers import SolveOptions, SolveResult, solve
 
 # Slack below this share of the limit (and below 1e-6 absolute) counts as no change.
 REL_TOL = 1e-7
@@ -23,11 +30,11 @@ REL_TOL = 1e-7
 class Relaxation:
     """One limit that has to move for a plan to exist.
 
-    constraint : ``budget``, ``supply``, ``lane_capacity``, ``storage``, ``fill_rate``,
-        ``cycle_service`` or ``cvar``
+    constraint : the limit's kind (``budget``, ``supply``, ``lane_capacity``, ``storage``,
+        ``fill_rate``, ``cycle_service``, ``cycle_service_cvar`` or ``cvar``)
     subject : what is limited ("purchase budget", "DC-NORTH", "SKU001 at ST03" ...)
     period : 1-based planning period, 0 for the whole horizon
-    limit, required : the limit as given and the smallest limit that works (its unit)
+    limit, required : the limit as given and the limit the plan needs (its unit)
     message : the same, in a planner's words
     """
 
@@ -44,29 +51,43 @@ class Relaxation:
         return self.required - self.limit
 
 
-def find_relaxations(
-    problem: PlanningProblem, solver: str, options: SolveOptions
-) -> tuple[list[Relaxation], dict[str, np.ndarray], SolveResult]:
-    """Solve the elastic model; the relaxations, the new row bounds per limit block, the result."""
-    elastic = formulate(problem, elastic=True)
-    result = solve(elastic.model, solver, options).raise_for_status()
-    relaxations: list[Relaxation] = []
-    new_bounds: dict[str, np.ndarray] = {}
-    for kind, block in elastic.limits.items():
-        slack = np.maximum(result.values(f"relax_{kind}"), 0.0)
+def relaxed_plan(
+    problem: PlanningProblem,
+    solve_model: Callable[[Formulation], SolveResult],
+    solver: str,
+    options: SolveOptions,
+    relax_first: RelaxFirst | str = RelaxFirst.SERVICE,
+) -> tuple[list[Relaxation], Formulation, SolveResult]:
+    """Phase one (with ``solver``), then phase two (with ``solve_model``): the relaxations,
+    the phase-two formulation and its result (the plan)."""
+    phase_one = formulate(problem, slack=True, goal=Goal.SLACK, relax_first=relax_first)
+    least = solve(phase_one.model, solver, options).raise_for_status().objective
+    f = formulate(problem, slack=True, goal=Goal.PLAN, relax_first=relax_first)
+    terms = {}
+    for kind, block in f.limits.items():
+        relax = f.model.variables[f"relax_{kind}"]
+        terms[relax] = sp.coo_array(block.weight[None, :])
+    f.model.add_constraints("total_relaxation", terms, upper=least * (1 + 1e-7) + 1e-9)
+    result = solve_model(f)
+    if not result.has_solution:
+        return [], f, result
+    return relaxations_of(f, result.x), f, result
+
+
+def relaxations_of(f: Formulation, x: np.ndarray) -> list[Relaxation]:
+    """The limits the elastic solution ``x`` moves, with the limit it needs."""
+    problem = f.problem
+    found: list[Relaxation] = []
+    for kind, block in f.limits.items():
+        slack = np.maximum(x[f.model.variables[f"relax_{kind}"].slice], 0.0)
         moved = slack > np.maximum(1e-6, REL_TOL * np.abs(block.row_bound))
-        if not moved.any():
-            continue
-        # Loosen a hair more than the slack so the re-solve is not at the edge of feasibility.
-        loosen = np.where(moved, slack * (1 + 1e-9) + 1e-9, 0.0)
-        new_bounds[kind] = (block.row_bound + loosen)[block.entry_of_row]
         for e in np.flatnonzero(moved):
             required = block.limit[e] + slack[e] / block.to_row_units[e]
             period = int(block.period[e])
             label = problem.period_label(period) if period >= 0 else "horizon"
-            relaxations.append(
+            found.append(
                 Relaxation(
-                    constraint=kind,
+                    constraint=str(kind),
                     subject=block.subject[e],
                     period=period + 1,
                     period_start=label,
@@ -77,19 +98,11 @@ def find_relaxations(
                     ),
                 )
             )
-    return relaxations, new_bounds, result
-
-
-def relaxed_model(f: Formulation, new_bounds: dict[str, np.ndarray]) -> LinearModel:
-    """The planning model with each limit moved to its required value."""
-    model = f.model
-    for kind, upper in new_bounds.items():
-        model = model.with_row_bounds(kind, upper=upper)
-    return model
+    return found
 
 
 def _message(
-    kind: str, subject: str, period: int, label: str, limit: float, required: float
+    kind: LimitKind, subject: str, period: int, label: str, limit: float, required: float
 ) -> str:
     when = f"in period {period + 1} ({label})" if period >= 0 else "over the horizon"
     change = required - limit

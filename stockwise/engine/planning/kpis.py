@@ -12,13 +12,16 @@ TOL = 1e-6
 
 
 def unpack(f: Formulation, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``order`` (L x I x T), ``on_hand`` (S x K x T) and ``short`` (S x Kd x T) from ``x``."""
-    p, m = f.problem, f.model
-    t_n, s_n = p.horizon, p.n_scenarios
-    order = x[m.variables["order"].slice].reshape(len(p.lanes), p.n_items, t_n)
-    on_hand = x[m.variables["on_hand"].slice].reshape(s_n, p.n_keys, t_n)
-    short = x[m.variables["short"].slice].reshape(s_n, len(f.demand_keys), t_n)
-    return np.maximum(order, 0.0), np.maximum(on_hand, 0.0), np.maximum(short, 0.0)
+    """[units] orders ``S x L x I x T`` of every scenario (first stage repeated), ``on_hand``
+    ``S x K x T`` and ``short`` ``S x Kd x T`` from ``x``."""
+    lay = f.layout
+    return lay.orders(x), lay.stock(x), lay.shortage(x)
+
+
+def expected_orders(f: Formulation, x: np.ndarray) -> np.ndarray:
+    """[units] ``L x I x T`` orders: the first-stage orders as decided, later periods the
+    scenario-weighted mean of the recourse orders (a projection, re-planned before then)."""
+    return np.einsum("s,slit->lit", f.problem.weights, f.layout.orders(x))
 
 
 def units_short(p: PlanningProblem, kd: np.ndarray, short: np.ndarray) -> np.ndarray:
@@ -35,7 +38,7 @@ def units_short(p: PlanningProblem, kd: np.ndarray, short: np.ndarray) -> np.nda
 def cost_components(f: Formulation, x: np.ndarray) -> pd.Series:
     """[currency] expected cost by component (discounted like the objective)."""
     p = f.problem
-    order, on_hand, short = unpack(f, x)
+    orders, on_hand, short = unpack(f, x)
     gamma = p.discount ** np.arange(p.horizon)
     w = p.weights
     src = p.source_lanes
@@ -43,7 +46,8 @@ def cost_components(f: Formulation, x: np.ndarray) -> pd.Series:
     kd = f.demand_keys
     transport = np.array([lane.transport_cost for lane in p.lanes])
     fixed = np.array([lane.fixed_order_cost for lane in p.lanes])
-    placed = order.sum(axis=1) > TOL  # L x T
+    order = np.einsum("s,slit->lit", w, orders)
+    placed = np.einsum("s,slt->lt", w, (orders.sum(axis=2) > TOL).astype(float))  # P(order)
     costs = {
         "purchase": float(np.einsum("lit,i,t->", order[src], p.unit_cost, gamma)),
         "transport": float(np.einsum("lit,l,t->", order, transport, gamma)),
@@ -55,12 +59,14 @@ def cost_components(f: Formulation, x: np.ndarray) -> pd.Series:
     }
     if p.terminal_value > 0:
         credit = p.terminal_credit
-        in_transit = np.einsum("s,slt->lt", w, p.arrival >= p.horizon)
+        late = (p.arrival >= p.horizon).astype(float)  # S x L x T
         left = np.einsum("sk,s,k->", on_hand[:, :, -1], w, credit[item_of_key])
-        left += np.einsum("lit,lt,i->", order, in_transit, credit)
-        if p.shortage is Shortage.BACKORDER:
+        left += np.einsum("slit,s,slt,i->", orders, w, late, credit)
+        backorder = p.shortage is Shortage.BACKORDER
+        if backorder:
             left -= np.einsum("sk,s,k->", short[:, :, -1], w, credit[item_of_key[kd]])
-        costs["terminal value"] = -float(left)
+        held = p.on_hand + p.pipeline.sum(axis=1) - (p.backorders if backorder else 0.0)
+        costs["stock value change"] = -float(left - credit[item_of_key] @ held)
     series = pd.Series(costs, name="expected cost")
     series["total"] = series.sum()
     return series
@@ -97,24 +103,6 @@ def service_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     )
 
 
-def orders_table(p: PlanningProblem, order: np.ndarray) -> pd.DataFrame:
-    """One row per lane, item and period with a positive order [units]."""
-    lane, item, t = np.nonzero(order > TOL)
-    qty = order[lane, item, t]
-    src = p.source_lanes[lane]
-    return pd.DataFrame(
-        {
-            "origin": [p.lanes[j].origin for j in lane],
-            "destination": [p.lanes[j].destination for j in lane],
-            "item": [p.items[i] for i in item],
-            "period": t + 1,
-            "period_start": [p.period_label(tt) for tt in t],
-            "quantity": np.round(qty, 6),
-            "purchase_cost": np.where(src, qty * p.unit_cost[item], 0.0),
-        }
-    )
-
-
 def limit_use(
     f: Formulation, x: np.ndarray, row_duals: dict[str, np.ndarray] | None
 ) -> pd.DataFrame:
@@ -125,7 +113,11 @@ def limit_use(
         the solver gave no duals
     """
     p, m = f.problem, f.model
-    activity = m.matrix() @ x
+    plan_only = np.array(x, dtype=float)
+    for name, block in m.variables.items():
+        if name.startswith("relax_"):  # the elastic slacks: use is what the plan needs
+            plan_only[block.slice] = 0.0
+    activity = m.matrix() @ plan_only
     frames = []
     for kind, block in f.limits.items():
         rows = m.constraints[kind].slice
@@ -144,7 +136,7 @@ def limit_use(
         frames.append(
             pd.DataFrame(
                 {
-                    "constraint": kind,
+                    "constraint": str(kind),
                     "subject": block.subject,
                     "period": np.where(block.period >= 0, block.period + 1, 0),
                     "period_start": [
@@ -178,7 +170,7 @@ def limit_use(
 def budget_and_capacity_use(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     """Per period: purchase spend and, per supplier, lane and store with a limit, the use."""
     p = f.problem
-    order, on_hand, _ = unpack(f, x)
+    order, on_hand = expected_orders(f, x), f.layout.stock(x)
     src = p.source_lanes
     rows = []
     spend = np.einsum("lit,i->t", order[src], p.unit_cost)

@@ -92,6 +92,10 @@ class PlanningProblem:
         of the horizon: on hand, in transit (ordered, arriving after the last period) and,
         with backorders, debited per unit still owed; 0 values that stock at nothing, so a
         rolling plan under-buys in its last periods (see :attr:`terminal_credit`)
+    first_stage : [periods] the orders placed in periods ``0 .. first_stage - 1`` (those
+        executed before the next re-plan) are one decision for every scenario; later orders
+        and shipments adapt to each scenario (recourse). ``horizon`` makes every order one
+        decision (a static plan).
     """
 
     items: tuple[str, ...]
@@ -125,8 +129,9 @@ class PlanningProblem:
     cycle_service_form: CycleServiceForm = CycleServiceForm.CHANCE
     discount: float = 1.0
     integer: bool = False
-    terminal_value: float = 0.0
+    terminal_value: float = 1.0
     key_holding: np.ndarray | None = None
+    first_stage: int = 1
 
     @property
     def holding_per_key(self) -> np.ndarray:
@@ -138,8 +143,17 @@ class PlanningProblem:
     @property
     def terminal_credit(self) -> np.ndarray:
         """[currency / unit] ``I`` value of a unit left at the end of the horizon:
-        ``terminal_value * unit_cost``, discounted like a cost of period ``T``."""
-        return self.terminal_value * self.unit_cost * self.discount**self.horizon
+        ``terminal_value * unit_cost``, discounted like a cost of period ``T``, and never
+        more than selling the unit is worth (with lost sales, the shortage penalty it
+        avoids, plus its price when the plan maximises profit), so keeping a unit never
+        beats selling it."""
+        credit = self.terminal_value * self.unit_cost
+        if self.shortage is Shortage.LOST_SALES:
+            worth = self.shortage_penalty.copy()
+            if self.objective is Objective.PROFIT:
+                worth += np.nan_to_num(self.price)
+            credit = np.minimum(credit, worth)
+        return credit * self.discount**self.horizon
 
     @property
     def n_items(self) -> int:
@@ -194,8 +208,9 @@ def build_problem(
     integer: bool = False,
     cvar: tuple[CvarLimit, ...] = (),
     periods: pd.Index | None = None,
-    terminal_value: float | None = None,
+    terminal_value: float = 1.0,
     location_holding_cost: Mapping[str, float] | None = None,
+    first_stage: int = 1,
 ) -> PlanningProblem:
     """The planning problem for ``dataset`` over the first ``horizon`` periods of ``scenarios``.
 
@@ -203,11 +218,14 @@ def build_problem(
     periods : labels of the planning periods; by default the periods that follow the
         demand history (weekly dates for the sample), else ``1 .. horizon``
     terminal_value : share of the unit cost in [0, 1] credited per unit of ending on-hand
-        stock and pipeline (per location and item) at the end of the horizon; ``None``: 0,
-        stock left over is worth nothing (a rolling plan should set it, e.g. 1)
+        stock and pipeline (per location and item) at the end of the horizon, capped at what
+        selling the unit is worth; 1 by default (0: stock left over is worth nothing, so the
+        plan stops buying in its last periods)
     location_holding_cost : [currency / unit / period] holding cost of every item at the
         named stocking locations, instead of the items' own (where stock gains value
         downstream); locations not named keep the items' holding cost
+    first_stage : [periods] orders decided now, shared by every scenario (the re-plan
+        interval; 1 by default); later orders adapt to each scenario
 
     Raises :class:`ProblemError` naming the offending field when the inputs do not fit.
     """
@@ -219,7 +237,11 @@ def build_problem(
         )
     if not 0 < discount <= 1:
         raise ProblemError(f"discount must be in (0, 1], got {discount}")
-    terminal_value = 0.0 if terminal_value is None else float(terminal_value)
+    terminal_value = float(terminal_value)
+    if not 1 <= first_stage <= horizon:
+        raise ProblemError(
+            f"first_stage must be between 1 and the horizon ({horizon}) periods, got {first_stage}"
+        )
     if not 0 <= terminal_value <= 1:  # above 1, buying to hold would make money
         raise ProblemError(
             f"terminal_value must be a share of unit cost in [0, 1], got {terminal_value}"
@@ -359,6 +381,7 @@ def build_problem(
         integer=bool(integer),
         terminal_value=terminal_value,
         key_holding=key_holding,
+        first_stage=int(first_stage),
     )
 
 
@@ -366,8 +389,12 @@ def arrival_periods(lanes: tuple[Lane, ...], scenarios: ScenarioSet, horizon: in
     """``S x L x T`` arrival period of an order placed on each lane in each period.
 
     The lead time is the scenario's draw when the scenario set has one for the lane, else
-    the lane's mean lead time rounded to whole periods. An order placed while the lane is
-    down (``lane_up`` False) leaves in the next period the lane is up.
+    the lane's mean lead time rounded to whole periods. As in the simulator, a drawn lead
+    time is at least one period and orders never cross on a lane (an order arrives no
+    earlier than the one placed before it); a lane whose mean lead time rounds to 0 (a
+    planning idealisation the simulator does not have) delivers in the period ordered. An
+    order placed while the lane is down (``lane_up`` False) leaves in the next period the
+    lane is up.
     """
     s_count, n_lanes = scenarios.n_scenarios, len(lanes)
     lead = np.empty((s_count, n_lanes, horizon), dtype=np.int64)
@@ -376,7 +403,8 @@ def arrival_periods(lanes: tuple[Lane, ...], scenarios: ScenarioSet, horizon: in
     for l, lane in enumerate(lanes):  # noqa: E741 - l is the lane index throughout
         j = position.get(lane.key)
         if j is not None and scenarios.lead_times is not None:
-            lead[:, l, :] = np.maximum(scenarios.lead_times[:, j, :horizon], 0)
+            floor = 1 if round(lane.lead_time_mean) >= 1 else 0
+            lead[:, l, :] = np.maximum(scenarios.lead_times[:, j, :horizon], floor)
         else:
             lead[:, l, :] = int(round(lane.lead_time_mean))
         if j is not None and scenarios.lane_up is not None:
@@ -386,7 +414,7 @@ def arrival_periods(lanes: tuple[Lane, ...], scenarios: ScenarioSet, horizon: in
     # Orders placed while the lane is down wait for the next period it is up.
     for tt in range(horizon - 2, -1, -1):
         arrival[:, :, tt] = np.where(up[:, :, tt], arrival[:, :, tt], arrival[:, :, tt + 1])
-    return arrival
+    return np.maximum.accumulate(arrival, axis=2)  # orders never cross
 
 
 def _periods(dataset: Dataset, horizon: int) -> pd.Index:

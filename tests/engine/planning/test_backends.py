@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
 from stockwise.data import Item, ServiceKind, ServiceTarget
-from stockwise.engine.planning import plan_orders
+from stockwise.engine.planning import plan_orders as solve_plan
 from tests.engine.planning.tiny import store_dataset, store_problem
+
+# These tests check the LP's own optimum and duals: orders stay fractional (no rounding
+# to whole units, which `plan_orders` does by default).
+plan_orders = functools.partial(solve_plan, whole=False)
 
 
 @pytest.fixture(scope="module")

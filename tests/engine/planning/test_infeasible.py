@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
 
 from stockwise.data import Item, ServiceKind, ServiceTarget
-from stockwise.engine.planning import PlanStatus, plan_orders
+from stockwise.engine.planning import PlanStatus
+from stockwise.engine.planning import plan_orders as solve_plan
 from tests.engine.planning.tiny import store_dataset, store_problem
+
+# The amounts are the LP's own (fractional orders).
+plan_orders = functools.partial(solve_plan, whole=False)
 
 ITEMS = [
     Item("A", unit_cost=5.0, holding_cost_rate=0.2, shortage_penalty=2.0),
@@ -26,9 +31,46 @@ def squeezed(budget: float, target: float = 0.95):
     return store_problem(ds, demand), demand
 
 
-def test_too_small_budget_is_reported_with_the_budget_it_needs():
+def fill(d: np.ndarray, q: float) -> float:
+    """In-sample fill rate of a single-period order ``q`` (lead time 0, lost sales)."""
+    return float(np.minimum(d, q).sum() / d.sum())
+
+
+def test_the_budget_holds_and_the_service_targets_give_way():
+    # The default: a budget is hard, service is what a planner trades. With 100 to spend
+    # the 95 % targets cannot both hold; phase one lowers them as little as it can (in
+    # shares of each target), so the plan spends the whole budget.
     problem, demand = squeezed(budget=100.0)
     plan = plan_orders(problem)
+    assert plan.status is PlanStatus.RELAXED
+    assert {r.constraint for r in plan.relaxations} == {"fill_rate"}
+    spend = plan.orders["purchase_cost"].sum()
+    assert spend == pytest.approx(100.0, rel=1e-6)
+    # The report agrees with the plan it reports on: each relaxed target is the fill rate
+    # the plan reaches (recomputed here from the orders and the scenarios).
+    orders = plan.quantities[0, :, 0]
+    for relax in plan.relaxations:
+        i = [it.item for it in ITEMS].index(relax.subject.split(" at ")[0])
+        assert relax.required == pytest.approx(fill(demand[:, i, 0], orders[i]), abs=1e-7)
+        assert relax.limit == 0.95 and relax.required < 0.95
+
+    # Independent check that the shortfall is the least the budget allows: split the
+    # budget between the two items on a fine grid and refine.
+    def shortfall(x: float) -> float:
+        qa, qb = x / ITEMS[0].unit_cost, (100.0 - x) / ITEMS[1].unit_cost
+        return sum(max(0.0, 0.95 - fill(demand[:, i, 0], q)) for i, q in enumerate((qa, qb)))
+
+    grid = np.linspace(0.0, 100.0, 20_001)
+    best = min(shortfall(x) for x in grid)
+    got = sum(r.limit - r.required for r in plan.relaxations)
+    assert got == pytest.approx(best, abs=1e-4)
+
+
+def test_budget_first_reports_the_budget_the_targets_need():
+    # relax_first="limits": the targets hold and the budget moves, by exactly the money
+    # that buys a 95 % fill rate on each item.
+    problem, demand = squeezed(budget=100.0)
+    plan = plan_orders(problem, relax_first="limits")
     assert plan.status is PlanStatus.RELAXED
     (relax,) = plan.relaxations  # only the budget has to move
     assert relax.constraint == "budget" and relax.period == 1 and relax.limit == 100.0

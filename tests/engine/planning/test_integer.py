@@ -37,7 +37,7 @@ def test_orders_are_whole_packs_above_the_moq_and_optimal(pack, moq, fixed):
         "A", unit_cost=3.0, holding_cost_rate=0.3, shortage_penalty=9.0, case_pack=pack, moq=moq
     )
     ds = store_dataset([item], fixed_order_cost=fixed)
-    plan = plan_orders(store_problem(ds, demand, integer=True))
+    plan = plan_orders(store_problem(ds, demand, integer=True, terminal_value=0.0))
     q = plan.quantities[0, 0, 0]
     assert q == pytest.approx(round(q / pack) * pack, abs=1e-6)
     assert q < 1e-6 or q >= moq - 1e-6
@@ -54,7 +54,11 @@ def test_multi_period_plan_keeps_packs_in_every_period():
     item = Item(
         "A", unit_cost=2.0, holding_cost_rate=0.1, shortage_penalty=8.0, case_pack=10, moq=20.0
     )
-    plan = plan_orders(store_problem(store_dataset([item], lead_time=1.0), demand, integer=True))
+    # every period's orders decided now (a static plan): all of them in whole packs
+    problem = store_problem(
+        store_dataset([item], lead_time=1.0), demand, integer=True, first_stage=4
+    )
+    plan = plan_orders(problem)
     q = plan.quantities[0, 0]
     np.testing.assert_allclose(q, np.round(q / 10) * 10, atol=1e-6)
     assert np.all((q < 1e-6) | (q >= 20 - 1e-6))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
@@ -18,9 +19,14 @@ from stockwise.data import (
     LocationKind,
     StockPosition,
 )
-from stockwise.engine.planning import build_problem, plan_orders
+from stockwise.engine.planning import build_problem
+from stockwise.engine.planning import plan_orders as solve_plan
 from stockwise.scenarios import ScenarioSet
 from tests.engine.planning.tiny import EMPTY_HISTORY
+
+# These tests check the LP's own optimum and duals: orders stay fractional (no rounding
+# to whole units, which `plan_orders` does by default).
+plan_orders = functools.partial(solve_plan, whole=False)
 
 ITEMS = (
     Item("A", unit_cost=4.0, holding_cost_rate=0.1, shortage_penalty=10.0),

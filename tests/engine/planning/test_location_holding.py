@@ -40,7 +40,10 @@ def dc_store(dc_on_hand: float) -> Dataset:
 def plan(holding: dict[str, float] | None):
     # 10 units at the DC; the store needs them in period 2 and nothing before.
     scenarios = ScenarioSet.from_arrays([("A", "ST")], np.array([[[0.0, 10.0]]]))
-    problem = build_problem(dc_store(10.0), scenarios, location_holding_cost=holding)
+    # hand-worked costs: stock left at the end is worth nothing here
+    problem = build_problem(
+        dc_store(10.0), scenarios, location_holding_cost=holding, terminal_value=0.0
+    )
     return plan_orders(problem)
 
 

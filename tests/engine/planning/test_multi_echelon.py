@@ -42,8 +42,9 @@ def chain(store_on_hand: float, dc_on_hand: float, on_order=()) -> Dataset:
 
 
 def solve_chain(dataset, demand, **kwargs):
+    """One known demand path; the hand-worked costs give stock left at the end no value."""
     scenarios = ScenarioSet.from_arrays([("A", "ST")], np.asarray(demand, float)[None, None, :])
-    return plan_orders(build_problem(dataset, scenarios, **kwargs))
+    return plan_orders(build_problem(dataset, scenarios, terminal_value=0.0, **kwargs))
 
 
 def test_just_in_time_plan_through_the_dc():
@@ -99,14 +100,17 @@ def test_orders_table_lists_every_positive_order_with_its_period_label():
         chain(2, 3), [1, 4, 6, 3], periods=pd.date_range("2026-01-05", periods=4, freq="W-MON")
     )
     table = plan.orders.sort_values(["origin", "period"])
-    assert list(table.columns[:6]) == [
+    assert list(table.columns[:7]) == [
         "origin",
         "destination",
         "item",
         "period",
         "period_start",
+        "firm",
         "quantity",
     ]
+    # only period 1's orders are placed now; later ones are projections
+    assert (table["firm"] == (table["period"] == 1)).all()
     rows = list(table[["origin", "period", "period_start", "quantity"]].itertuples(index=False))
     assert [tuple(r) for r in rows] == [
         ("DC", 1, "2026-01-05", 3.0),

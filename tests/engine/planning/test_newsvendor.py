@@ -4,13 +4,19 @@ multi-item newsvendor solved independently as a continuous knapsack over sorted 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
 
 from stockwise.data import Item
-from stockwise.engine.planning import PlanStatus, plan_orders
+from stockwise.engine.planning import PlanStatus
+from stockwise.engine.planning import plan_orders as solve_plan
 from tests.engine.planning.tiny import store_dataset, store_problem
+
+# These tests check the LP's own optimum and duals: orders stay fractional (no rounding
+# to whole units, which `plan_orders` does by default).
+plan_orders = functools.partial(solve_plan, whole=False)
 
 
 def newsvendor_item(name="A", cost=4.0, rate=0.25, penalty=12.0, price=None) -> Item:
@@ -23,7 +29,10 @@ def test_single_period_order_is_the_empirical_critical_fractile(shortage):
     rng = np.random.default_rng(1)
     demand = rng.gamma(4.0, 25.0, size=(200, 1, 1))
     item = newsvendor_item()  # c = 4, h = 1, p = 12: fractile 8/13
-    plan = plan_orders(store_problem(store_dataset([item]), demand, shortage=shortage))
+    # a single-period newsvendor: stock left at the end is worth nothing (no salvage)
+    plan = plan_orders(
+        store_problem(store_dataset([item]), demand, shortage=shortage, terminal_value=0.0)
+    )
     ratio = (12.0 - 4.0) / (12.0 + 1.0)
     expected = np.quantile(demand.ravel(), ratio, method="inverted_cdf")
     assert plan.status is PlanStatus.OPTIMAL
@@ -38,7 +47,13 @@ def test_profit_objective_moves_the_fractile_by_the_price(shortage):
     demand = rng.lognormal(3.0, 0.5, size=(150, 1, 1))
     item = newsvendor_item(penalty=1.0, price=6.0)  # c = 4, h = 1, p = 1, r = 6: 3/8
     plan = plan_orders(
-        store_problem(store_dataset([item]), demand, objective="profit", shortage=shortage)
+        store_problem(
+            store_dataset([item]),
+            demand,
+            objective="profit",
+            shortage=shortage,
+            terminal_value=0.0,
+        )
     )
     expected = np.quantile(demand.ravel(), 3.0 / 8.0, method="inverted_cdf")
     assert plan.quantities[0, 0, 0] == pytest.approx(expected, rel=1e-9)
@@ -67,10 +82,13 @@ def sorted_segment_solution(demand, cost, holding, penalty, budget):
     saving = -slope / cost[:, None]  # per unit of money
     order = np.zeros(n)
     left, price = budget, 0.0
+    spent = 1e-9 * budget if np.isfinite(budget) else 0.0  # what is left, up to rounding
     for flat in np.argsort(-saving, axis=None, kind="stable"):
         i, j = divmod(int(flat), s)
-        if saving[i, j] <= 0 or left <= 0:
+        if saving[i, j] <= 0 or left <= spent:
             break
+        if widths[i, j] <= 0:  # tied demands: an empty segment prices nothing
+            continue
         take = min(widths[i, j], left / cost[i])
         order[i] += take
         left -= take * cost[i]
@@ -98,7 +116,9 @@ def test_budgeted_items_match_the_sorted_segment_solution_and_its_price():
     holding = np.array([it.holding_cost for it in items])
     unconstrained, _ = sorted_segment_solution(demand.T, cost, holding, penalty, np.inf)
     budget = 0.6 * float(cost @ unconstrained)  # binds
-    problem = store_problem(store_dataset(items, budget=budget), demand[:, :, None])
+    problem = store_problem(
+        store_dataset(items, budget=budget), demand[:, :, None], terminal_value=0.0
+    )
     plan = plan_orders(problem)
     oracle, saving = sorted_segment_solution(demand.T, cost, holding, penalty, budget)
 

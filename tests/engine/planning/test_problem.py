@@ -16,20 +16,25 @@ ITEM = Item("A", unit_cost=1.0, holding_cost_rate=0.1, shortage_penalty=2.0)
 
 def test_arrivals_follow_scenario_lead_times_and_wait_out_disruptions():
     lanes = (Lane("S", "D", 2.0),)
-    lead = np.array([[[1, 1, 1, 1]], [[0, 3, 0, 2]]])
-    up = np.array([[[True, True, True, True]], [[True, False, False, True]]])
+    lead = np.array([[[1, 1, 1, 1]], [[0, 3, 0, 2]], [[3, 1, 1, 1]]])
+    up = np.array(
+        [[[True, True, True, True]], [[True, False, False, True]], [[True, True, True, True]]]
+    )
     sc = ScenarioSet(
         keys=(),
-        demand=np.zeros((2, 0, 4)),
-        weights=np.array([0.5, 0.5]),
+        demand=np.zeros((3, 0, 4)),
+        weights=np.full(3, 1 / 3),
         lanes=(("S", "D"),),
         lead_times=lead,
         lane_up=up,
     )
     arrival = arrival_periods(lanes, sc, 4)
     np.testing.assert_array_equal(arrival[0, 0], [1, 2, 3, 4])
-    # Scenario 2: orders of periods 2 and 3 leave in period 4 (lead time 2 there).
-    np.testing.assert_array_equal(arrival[1, 0], [0, 5, 5, 5])
+    # Scenario 2: a drawn lead time of 0 is 1 period, as in the simulator; orders of
+    # periods 2 and 3 leave in period 4 (lead time 2 there).
+    np.testing.assert_array_equal(arrival[1, 0], [1, 5, 5, 5])
+    # Scenario 3: orders never cross: those of periods 2 and 3 wait for period 1's.
+    np.testing.assert_array_equal(arrival[2, 0], [3, 3, 3, 4])
     # Without draws, the lane's mean lead time applies to every scenario.
     plain = ScenarioSet(keys=(), demand=np.zeros((2, 0, 3)), weights=np.array([0.5, 0.5]))
     np.testing.assert_array_equal(arrival_periods(lanes, plain, 3)[1, 0], [2, 3, 4])

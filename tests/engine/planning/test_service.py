@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
 
 from stockwise.data import Item, ServiceKind, ServiceTarget
-from stockwise.engine.planning import CvarLimit, plan_orders
+from stockwise.engine.planning import CvarLimit
+from stockwise.engine.planning import plan_orders as solve_plan
 from tests.engine.planning.tiny import store_dataset, store_problem
+
+# These tests check the LP's own optimum and duals: orders stay fractional (no rounding
+# to whole units, which `plan_orders` does by default).
+plan_orders = functools.partial(solve_plan, whole=False)
 
 # Shortage is cheap, so without a target the plan orders little: targets bind.
 CHEAP_SHORTAGE = Item("A", unit_cost=5.0, holding_cost_rate=0.2, shortage_penalty=2.0)
@@ -22,7 +28,8 @@ def test_binding_fill_rate_target_is_met_exactly_in_sample(target):
     ds = store_dataset(
         [CHEAP_SHORTAGE], service_targets=[ServiceTarget(ServiceKind.FILL_RATE, target)]
     )
-    problem = store_problem(ds, demand)
+    # every period's order decided now, the same in every scenario (a static plan)
+    problem = store_problem(ds, demand, first_stage=3)
     plan = plan_orders(problem)
     # In-sample fill rate recomputed from the scenarios and the plan, independently of the LP:
     # with lead time 0 and lost sales, stock at the end of t is (stock + order − demand)+.

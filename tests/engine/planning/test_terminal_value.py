@@ -6,13 +6,20 @@ hand-computed two-scenario lead-time case for stock still in transit at the end.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
 from stockwise.data import Item
-from stockwise.engine.planning import PlanStatus, ProblemError, build_problem, plan_orders
+from stockwise.engine.planning import PlanStatus, ProblemError, build_problem
+from stockwise.engine.planning import plan_orders as solve_plan
 from stockwise.scenarios import ScenarioSet
 from tests.engine.planning.tiny import store_dataset, store_problem
+
+# These tests check the LP's own optimum and duals: orders stay fractional (no rounding
+# to whole units, which `plan_orders` does by default).
+plan_orders = functools.partial(solve_plan, whole=False)
 
 C, H, P = 4.0, 1.0, 12.0
 ITEM = Item("A", unit_cost=C, holding_cost_rate=H / C, shortage_penalty=P)
