@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stockwise.data import Dataset, DemandHistory, InventoryState
+from stockwise.engine.planning.task import PlanSettings
 from stockwise.engine.policy import BaseStock, FollowPlan, Policy
 from stockwise.engine.simulation.replan import OptimizerReplanner
 from stockwise.engine.simulation.result import SimulationResult
@@ -35,34 +36,93 @@ POLICY_NAMES = (*STATIC, "naive", "plan")
 class CompareSettings:
     """replications : simulated futures; periods : simulated horizon [periods];
     replan_every, plan_horizon [periods], plan_scenarios : the re-planning policy's rhythm,
-    look-ahead and sample size; cover : periods of cover beyond the lead time (naive);
-    lost_sales : unmet customer demand is lost instead of backordered."""
+    look-ahead and sample size (the planner's own defaults, ``PlanSettings``: re-plan
+    every period over 13 periods); plan_workers : processes solving re-plans side by side;
+    cover : periods of cover beyond the lead time (naive); lost_sales : unmet customer
+    demand is lost instead of backordered."""
 
     replications: int = 100
     periods: int = 26
     seed: int = 0
-    replan_every: int = 4
-    plan_horizon: int = 8
-    plan_scenarios: int = 10
+    replan_every: int = PlanSettings().first_stage
+    plan_horizon: int = PlanSettings().horizon
+    plan_scenarios: int = PlanSettings().scenarios
+    plan_workers: int = 1
     cover: float = 2.0
     warmup: int = 0
     lost_sales: bool = False
 
 
-def restrict_items(dataset: Dataset, items: Sequence[str]) -> Dataset:
-    """The dataset with only ``items`` (demand, stock and costs of the others dropped)."""
+def restrict_items(
+    dataset: Dataset, items: Sequence[str], *, scale_limits: bool = False, window: int = 52
+) -> Dataset:
+    """The dataset with only ``items`` (demand, stock and costs of the others dropped).
+
+    scale_limits : shrink every storage capacity and purchase budget to the kept items'
+        share of it (their share of the volume demanded at that location, and of the
+        purchase value of all demand, over the last ``window`` periods), so limits that
+        bind for the whole dataset still bind for the subset; otherwise limits stay as
+        they are (and a subset rarely meets them)
+    """
     keep = set(items)
     frame = dataset.demand.frame
     inv = dataset.inventory
+    kept = tuple(it for it in dataset.items if it.item in keep)
+    locations, constraints = dataset.locations, dataset.constraints
+    if scale_limits:
+        recent = frame[frame["period"].isin(sorted(frame["period"].unique())[-window:])]
+        volume = {it.item: it.volume for it in dataset.items}
+        cost = {it.item: it.unit_cost for it in dataset.items}
+        share_of = recent.assign(
+            vol=recent["quantity"] * recent["item"].map(volume),
+            val=recent["quantity"] * recent["item"].map(cost),
+            kept=recent["item"].isin(keep),
+        )
+        served = {loc.location: _downstream(dataset, loc.location) for loc in locations}
+        locations = tuple(
+            dataclasses.replace(
+                loc,
+                storage_capacity=loc.storage_capacity
+                * _share(share_of[share_of["location"].isin(served[loc.location])], "vol"),
+            )
+            if loc.storage_capacity is not None
+            else loc
+            for loc in locations
+        )
+        budget_share = _share(share_of, "val")
+        constraints = dataclasses.replace(
+            constraints,
+            budgets=tuple(
+                dataclasses.replace(b, amount=b.amount * budget_share) for b in constraints.budgets
+            ),
+        )
     return dataclasses.replace(
         dataset,
-        items=tuple(it for it in dataset.items if it.item in keep),
+        items=kept,
+        locations=locations,
+        constraints=constraints,
         demand=DemandHistory(frame[frame["item"].isin(keep)].reset_index(drop=True)),
         inventory=InventoryState(
             tuple(p for p in inv.positions if p.item in keep),
             tuple(o for o in inv.on_order if o.item in keep),
         ),
     )
+
+
+def _downstream(dataset: Dataset, name: str) -> set[str]:
+    """``name`` and every location it supplies, directly or through others."""
+    found, todo = {name}, [name]
+    while todo:
+        for lane in dataset.network.outbound(todo.pop()):
+            if lane.destination not in found:
+                found.add(lane.destination)
+                todo.append(lane.destination)
+    return found
+
+
+def _share(frame, column: str) -> float:
+    total = float(frame[column].sum())
+    return float(frame.loc[frame["kept"], column].sum()) / total if total > 0 else 1.0
 
 
 def restrict_scenarios(scenarios: ScenarioSet, items: Sequence[str]) -> ScenarioSet:
@@ -161,14 +221,18 @@ def compare_policies(
         track = [scenarios.keys[j] for j in busiest]
     replanner = None
     if any(isinstance(p, FollowPlan) for p in objs):
-        replanner = OptimizerReplanner(world, planning_scenarios)
-    return simulate(
-        world,
-        objs,
-        scenarios,
-        periods=settings.periods,
-        warmup=settings.warmup,
-        track=track,
-        replanner=replanner,
-        lost_sales=settings.lost_sales,
-    )
+        replanner = OptimizerReplanner(world, planning_scenarios, workers=settings.plan_workers)
+    try:
+        return simulate(
+            world,
+            objs,
+            scenarios,
+            periods=settings.periods,
+            warmup=settings.warmup,
+            track=track,
+            replanner=replanner,
+            lost_sales=settings.lost_sales,
+        )
+    finally:
+        if replanner is not None:
+            replanner.close()

@@ -9,6 +9,7 @@ The simulator stops every ``replan_every`` periods, hands each replication's sta
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -56,9 +57,24 @@ class PlanState:
 
 
 class Replanner(Protocol):
-    """Returns [units] ``L x I x H`` orders per lane, item and period from ``state.t`` on."""
+    """Returns [units] ``L x I x H`` orders per lane, item and period from ``state.t`` on.
+
+    A replanner may also offer ``plan_many(states, policy)``, the plans of many
+    replications' states at once (in worker processes, say); see :func:`plan_each`."""
 
     def __call__(self, state: PlanState, policy: FollowPlan) -> np.ndarray: ...
+
+
+def plan_each(
+    replanner: Replanner, states: list[PlanState], policy: FollowPlan
+) -> Iterator[np.ndarray]:
+    """The plan of every state, in order: through ``replanner.plan_many`` when it has one."""
+    many = getattr(replanner, "plan_many", None)
+    if many is not None:
+        yield from many(states, policy)
+    else:
+        for state in states:
+            yield replanner(state, policy)
 
 
 @dataclass
@@ -75,6 +91,13 @@ class OptimizerReplanner:
     terminal_value : share of unit cost credited per unit on hand or in transit at the end
         of each look-ahead (``build_problem``'s option); 1 by default, so the plan does not
         run its stock down at a horizon that rolls on
+    workers : processes that solve the replications' re-plans of a period side by side
+        (each keeps its own warm starts); 1 solves them here, one after another
+
+    Re-plans of the same period share one problem shape (only the state differs), so each
+    starts from the basis of the one before (``plan_orders(..., warm_start=...)``). The
+    plan's objective follows the simulation: profit with lost sales (every item priced; a
+    lost sale costs its margin), cost with backorders.
 
     When every item has a price the plan maximises profit: a unit still owed at the end of
     the look-ahead forfeits its price, which stops the rolling plan from pushing purchases
@@ -93,10 +116,53 @@ class OptimizerReplanner:
     time_limit: float = 30.0
     service_targets: bool = False
     terminal_value: float = 1.0
+    workers: int = 1
     failures: int = 0
 
     def __post_init__(self) -> None:
-        self._templates: dict[tuple[int, int], object] = {}
+        self._templates: dict[tuple[int, int, bool], object] = {}
+        self._last_plan: dict[tuple[int, int, bool], object] = {}
+        self._pool = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.update(_pool=None, _templates={}, _last_plan={})
+        return state
+
+    def plan_many(self, states: list[PlanState], policy: FollowPlan) -> list[np.ndarray]:
+        """The plans of ``states`` (one per replication, same period), split over
+        ``workers`` processes in contiguous blocks (warm starts run along each block)."""
+        if self.workers <= 1 or len(states) < 2:
+            return [self(state, policy) for state in states]
+        if self._pool is None:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            local = dataclasses.replace(self, workers=1, failures=0)
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=mp.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(local,),
+            )
+        blocks = np.array_split(np.arange(len(states)), self.workers)
+        jobs = [
+            self._pool.submit(_plan_block, [states[i] for i in block], policy)
+            for block in blocks
+            if len(block)
+        ]
+        plans: list[np.ndarray] = []
+        for job in jobs:
+            quantities, failed = job.result()
+            plans += quantities
+            self.failures += failed
+        return plans
+
+    def close(self) -> None:
+        """Stop the worker processes (if any)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def _template(self, t: int, policy: FollowPlan, lost_sales: bool):
         from stockwise.engine.planning import build_problem
@@ -108,7 +174,12 @@ class OptimizerReplanner:
             )
         key = (t, horizon, lost_sales)
         if key not in self._templates:
-            sc, n = self.scenarios, min(policy.n_scenarios, self.scenarios.n_scenarios)
+            sc, n = self.scenarios, policy.n_scenarios
+            if n > sc.n_scenarios:
+                raise ValueError(
+                    f"{policy.name}: plans with {n} scenarios, but the planning scenario set "
+                    f"has {sc.n_scenarios}; draw at least {n}"
+                )
             window = slice(t, t + horizon)
             sliced = ScenarioSet(
                 keys=sc.keys,
@@ -122,22 +193,28 @@ class OptimizerReplanner:
             if not self.service_targets:
                 constraints = Constraints(budgets=constraints.budgets)
             priced = all(it.price is not None for it in self.dataset.items)
-            self._templates[key] = build_problem(
+            problem = build_problem(
                 self.dataset,
                 sliced,
                 horizon,
                 constraints=constraints,
-                objective="profit" if priced else "cost",
+                objective="profit" if priced and lost_sales else "cost",
                 shortage="lost_sales" if lost_sales else "backorder",
                 terminal_value=self.terminal_value,
+                first_stage=min(policy.replan_every, horizon),
             )
-        return self._templates[key]
+            # the budgets of the simulated periods t .. t + horizon - 1
+            budget = [constraints.budget_for(t + 1 + j) for j in range(horizon)]
+            self._templates[key] = dataclasses.replace(
+                problem, budget=np.array([np.inf if b is None else b for b in budget])
+            )
+        return key, self._templates[key]
 
     def __call__(self, state: PlanState, policy: FollowPlan) -> np.ndarray:
         from stockwise.engine.planning import plan_orders
         from stockwise.solvers import SolveOptions
 
-        problem = self._template(state.t, policy, state.lost_sales)
+        key, problem = self._template(state.t, policy, state.lost_sales)
         net = state.network
         horizon, n_items = problem.horizon, net.n_items
         on_hand = state.on_hand.copy()
@@ -154,11 +231,34 @@ class OptimizerReplanner:
             backorders=state.backorders[rows].reshape(-1),
             pipeline=pipeline,
         )
-        plan = plan_orders(problem, self.solver, SolveOptions(time_limit=self.time_limit))
+        plan = plan_orders(
+            problem,
+            self.solver,
+            SolveOptions(time_limit=self.time_limit),
+            warm_start=self._last_plan.get(key),
+            whole=False,  # like the simulated policies, in fractional units
+        )
         if not plan.has_plan:
             self.failures += 1
             return np.zeros((len(net.lanes), n_items, horizon))
+        if plan.warm_start is not None:
+            self._last_plan = {key: plan}  # the next state's re-plan starts from its basis
         return np.asarray(plan.quantities, dtype=float)
+
+
+_WORKER: OptimizerReplanner | None = None
+
+
+def _start_worker(replanner: OptimizerReplanner) -> None:
+    global _WORKER
+    _WORKER = replanner
+
+
+def _plan_block(states: list[PlanState], policy: FollowPlan) -> tuple[list[np.ndarray], int]:
+    assert _WORKER is not None
+    before = _WORKER.failures
+    plans = [_WORKER(state, policy) for state in states]
+    return plans, _WORKER.failures - before
 
 
 def _hand_over_owed(

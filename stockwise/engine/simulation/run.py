@@ -17,7 +17,7 @@ from stockwise.engine.policy import RQ, RS, SS, BaseStock, FollowPlan, Policy
 from stockwise.engine.simulation import kernel as k
 from stockwise.engine.simulation import rng
 from stockwise.engine.simulation.network import SimNetwork, pack
-from stockwise.engine.simulation.replan import PlanState, Replanner
+from stockwise.engine.simulation.replan import PlanState, Replanner, plan_each
 from stockwise.engine.simulation.result import PolicyRun, SimulationResult
 from stockwise.scenarios import ScenarioSet
 
@@ -509,8 +509,8 @@ def simulate(
                 value[:, 0] = _stock_value(net, state) * discount**warmup
             if is_plan and t0 in replans:
                 p0 = time.perf_counter()
-                for r in range(reps):
-                    q = replanner(PlanState.of(net, state, r, t0, bool(lost_sales)), policy)
+                states = [PlanState.of(net, state, r, t0, bool(lost_sales)) for r in range(reps)]
+                for r, q in enumerate(plan_each(replanner, states, policy)):
                     span = min(q.shape[2], horizon - t0)
                     plan[r, t0 : t0 + span] = q[:, :, :span].transpose(2, 0, 1)
                     plans += 1
