@@ -230,8 +230,9 @@ def stockwise_plan(n, stock, past, owed, demand: np.ndarray, backlog: bool):
         shortage="backorder" if backlog else "lost_sales",
         discount=STOCKWISE.discount,
         location_holding_cost=orgym.location_holding(STOCKWISE),
+        terminal_value=0.0,  # the episode ends with the horizon: stock left is worth nothing
     )
-    return plan_orders(problem)
+    return plan_orders(problem, whole=False)  # orders are rounded as the environment takes them
 
 
 def stockwise_orders(n, stock, past, owed, demand: np.ndarray, backlog: bool) -> np.ndarray:

@@ -90,10 +90,17 @@ def test_open_loop_plan_reproduces_the_optimizers_in_sample_costs(lost):
     keys = [(f"I{i}", s) for i in range(2) for s in ("A", "B")]
     periods = 8
     sc = from_distribution(keys, np.full((4, periods), 5.0), 6, seed=3, lanes=ds.lanes)
+    # every period's orders decided now, the same in every scenario (a static plan), so
+    # one array of orders is the whole plan; fractional as the optimizer found them
     problem = build_problem(
-        ds, sc, periods, constraints=Constraints(), shortage="lost_sales" if lost else "backorder"
+        ds,
+        sc,
+        periods,
+        constraints=Constraints(),
+        shortage="lost_sales" if lost else "backorder",
+        first_stage=periods,
     )
-    plan = plan_orders(problem)
+    plan = plan_orders(problem, whole=False)
     assert plan.has_plan
 
     class Fixed:
