@@ -15,6 +15,7 @@ from rich.table import Table
 
 from stockwise.data import Dataset, ValidationError, load_dataset, write_dataset
 from stockwise.data.schema import TABLES
+from stockwise.engine.planning import PlanSettings, RelaxFirst
 
 app = typer.Typer(
     help="Probabilistic demand forecasting and multi-echelon inventory planning.",
@@ -551,36 +552,72 @@ class _SimulationProgress:
             err_console.print(f"simulating {label}: {step}", highlight=False, markup=False)
 
 
+PLAN = PlanSettings()  # the one set of planning defaults (the API's and the demo's too)
+PLAN_RELAX_FIRST = RelaxFirst(PLAN.relax_first)
+
+
 @app.command()
 def plan(
     folder: DataDir,
-    horizon: Annotated[int, typer.Option(min=1, help="Planning periods")] = 8,
-    scenarios: Annotated[int, typer.Option(min=1, help="Demand scenarios (S)")] = 20,
+    horizon: Annotated[
+        int, typer.Option(min=1, help="Planning periods (at least the longest supply path)")
+    ] = PLAN.horizon,
+    scenarios: Annotated[int, typer.Option(min=1, help="Demand scenarios (S)")] = PLAN.scenarios,
+    first_stage: Annotated[
+        int,
+        typer.Option(
+            "--first-stage",
+            "--replan-every",
+            min=1,
+            help="Periods whose orders are decided now, the same in every scenario (the "
+            "re-plan interval); later orders adapt to each scenario",
+        ),
+    ] = PLAN.first_stage,
     service_level: Annotated[
         float | None,
         typer.Option(help="Target for every item and store, in (0, 1), replacing the data's"),
-    ] = None,
-    service_kind: Annotated[str, typer.Option(help="fill_rate or cycle_service")] = "fill_rate",
+    ] = PLAN.service_level,
+    service_kind: Annotated[
+        str, typer.Option(help="fill_rate or cycle_service")
+    ] = PLAN.service_kind,
     budget: Annotated[
         float | None, typer.Option(min=0, help="Purchase budget per period, replacing the data's")
-    ] = None,
+    ] = PLAN.budget,
+    relax_first: Annotated[
+        RelaxFirst,
+        typer.Option(
+            help="What gives way first when the limits cannot all hold: service targets, or "
+            "budgets and capacities"
+        ),
+    ] = PLAN_RELAX_FIRST,
     solver: Annotated[
         str, typer.Option(help="highs | highs-direct | pyomo | pyomo:<solver> | ortools | scipy")
-    ] = "highs",
+    ] = PLAN.solver,
     forecast: Annotated[
         Path | None, typer.Option(help="Forecast .npz (stockwise forecast); else from history")
     ] = None,
-    shortage: Annotated[str, typer.Option(help="lost_sales or backorder")] = "lost_sales",
-    objective: Annotated[str, typer.Option(help="cost or profit")] = "cost",
+    shortage: Annotated[str, typer.Option(help="lost_sales or backorder")] = PLAN.shortage,
+    objective: Annotated[str, typer.Option(help="cost or profit")] = PLAN.objective,
     cycle_service: Annotated[
         str, typer.Option(help="cvar (conservative LP, fast) or chance (exact MIP)")
-    ] = "cvar",
+    ] = PLAN.cycle_service,
+    whole: Annotated[
+        bool,
+        typer.Option(
+            "--whole/--fractional",
+            help="Orders of now in whole units, case packs and MOQs (rounded from the LP, the "
+            "rest re-planned around them), or the LP's fractional orders",
+        ),
+    ] = PLAN.whole,
     integer: Annotated[
-        bool, typer.Option(help="Case packs, MOQs and fixed order costs (a MIP)")
-    ] = False,
-    time_limit: Annotated[float, typer.Option(min=1, help="Solver time limit [s]")] = 300.0,
-    mip_gap: Annotated[float, typer.Option(min=0, help="Relative MIP gap")] = 0.01,
-    seed: Annotated[int, typer.Option(help="Random seed of the scenarios")] = 0,
+        bool,
+        typer.Option(help="Solve the exact MIP (case packs, MOQs, fixed order costs): slower"),
+    ] = PLAN.integer,
+    time_limit: Annotated[
+        float, typer.Option(min=1, help="Solver time limit [s]")
+    ] = PLAN.time_limit,
+    mip_gap: Annotated[float, typer.Option(min=0, help="Relative MIP gap")] = PLAN.mip_gap,
+    seed: Annotated[int, typer.Option(help="Random seed of the scenarios")] = PLAN.seed,
     out: Annotated[Path, typer.Option(help="Orders table (.csv or .parquet)")] = Path("plan.csv"),
     export_model: Annotated[
         Path | None, typer.Option(help="Also write the model as .lp or .mps (readable names)")
@@ -588,69 +625,130 @@ def plan(
     by_item: Annotated[
         bool | None,
         typer.Option(
-            "--by-item/--whole",
-            help="Solve the LP item by item (Dantzig-Wolfe) or whole; default: by item "
+            "--by-item/--no-by-item",
+            help="Solve the LP item by item (Dantzig-Wolfe) or as one LP; default: by item "
             "above 1.5 M columns",
         ),
-    ] = None,
+    ] = PLAN.by_item,
 ) -> None:
-    """Optimal order plan over S demand scenarios: orders, KPIs, shadow prices, and what
-    must change when the targets cannot all be met."""
-    import dataclasses
-
-    from stockwise.data import Budget, ServiceKind, ServiceTarget
-    from stockwise.engine.planning import ProblemError, build_problem, plan_orders
+    """Optimal order plan over S demand scenarios: the orders to place now, projected later
+    orders, KPIs, shadow prices, warnings, and what must change when the targets cannot all
+    be met. Progress goes to stderr."""
+    from stockwise.engine.planning import ProblemError, plan_dataset, planning_problem
     from stockwise.engine.planning.formulation import formulate
     from stockwise.engine.planning.report import print_plan
-    from stockwise.scenarios import from_forecast, from_history
-    from stockwise.solvers import SolveOptions, SolverError, write_model
+    from stockwise.solvers import SolverError, write_model
 
     dataset = load_or_exit(folder)
-    constraints = dataset.constraints
+    settings = PlanSettings(
+        horizon=horizon,
+        scenarios=scenarios,
+        seed=seed,
+        first_stage=first_stage,
+        service_level=service_level,
+        service_kind=service_kind,
+        budget=budget,
+        shortage=shortage,
+        objective=objective,
+        cycle_service=cycle_service,
+        integer=integer,
+        whole=whole,
+        relax_first=relax_first.value,
+        solver=solver,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        by_item=by_item,
+    )
     try:
-        if budget is not None:
-            constraints = dataclasses.replace(constraints, budgets=(Budget(budget),))
-        if service_level is not None:
-            target = ServiceTarget(ServiceKind(service_kind), service_level)
-            constraints = dataclasses.replace(constraints, service_targets=(target,))
+        paths = None
         if forecast is not None:
             from stockwise.forecasting.io import load_forecast
 
-            futures = from_forecast(
-                load_forecast(forecast), scenarios, seed, lanes=dataset.lanes, horizon=horizon
-            )
-        else:
-            futures = from_history(dataset, horizon, scenarios, seed)
-        problem = build_problem(
-            dataset,
-            futures,
-            horizon,
-            constraints=constraints,
-            shortage=shortage,
-            objective=objective,
-            cycle_service_form=cycle_service,
-            integer=integer,
-        )
-        if export_model is not None:
-            write_model(formulate(problem).model, str(export_model))
-            console.print(f"model written to {export_model}")
-        options = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
-        result = plan_orders(problem, solver, options, decompose=by_item)
+            paths = load_forecast(forecast)
+        with _PlanProgress() as progress:
+            if export_model is not None:
+                progress(f"writing the model to {export_model}")
+                problem = planning_problem(dataset, settings, forecast=paths)
+                export_model.parent.mkdir(parents=True, exist_ok=True)
+                write_model(formulate(problem).model, str(export_model))
+            result = plan_dataset(dataset, settings, forecast=paths, progress=progress)
     except (ProblemError, SolverError, ValueError) as err:
         err_console.print(f"[bold red]cannot plan:[/] {err}", highlight=False)
         raise typer.Exit(1) from err
+    if export_model is not None:
+        console.print(f"model written to {export_model}")
     print_plan(result, console)
-    if result.has_plan:
-        _write_table(result.orders, out)
-        _write_table(result.shadow_prices, out.with_name(f"{out.stem}_limits{out.suffix}"))
-        if result.relaxations:
-            _write_table(
-                result.relaxations_table(),
-                out.with_name(f"{out.stem}_relaxations{out.suffix}"),
-            )
-        console.print(f"orders written to {out} (limits and shadow prices beside it)")
-    else:
+    if not result.has_plan:
         raise typer.Exit(2)
+    _write_table(result.orders, out)
+    _write_table(result.shadow_prices, out.with_name(f"{out.stem}_limits{out.suffix}"))
+    # The files beside plan.csv describe this plan only: a report an earlier run left
+    # there (relaxations, warnings) is removed when this plan has none.
+    relaxed = out.with_name(f"{out.stem}_relaxations{out.suffix}")
+    if result.relaxations:
+        _write_table(result.relaxations_table(), relaxed)
+    else:
+        relaxed.unlink(missing_ok=True)
+    warned = out.with_name(f"{out.stem}_warnings.txt")
+    if result.warnings:
+        warned.write_text("".join(f"{line}\n" for line in result.warnings), encoding="utf-8")
+    else:
+        warned.unlink(missing_ok=True)
+    beside = "limits and shadow prices" + (", warnings" if result.warnings else "")
+    beside += ", relaxations" if result.relaxations else ""
+    console.print(f"orders written to {out} ({beside} beside it)", highlight=False)
+
+
+class _PlanProgress:
+    """Shows a plan's steps on stderr with the time elapsed: a spinner on a terminal (each
+    finished step stays as a line with its duration), else one plain line per step."""
+
+    def __init__(self) -> None:
+        self.live = err_console.is_terminal
+        self.bar = None
+        self.task = None
+        self.step = ""
+        self.t0 = self.t_step = 0.0
+
+    def __enter__(self) -> _PlanProgress:
+        import time
+
+        self.t0 = self.t_step = time.perf_counter()
+        if self.live:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                console=err_console, transient=True,
+            )  # fmt: skip
+            self.bar.__enter__()
+            self.task = self.bar.add_task("planning", total=None)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._finish_step()
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def __call__(self, line: str) -> None:
+        import time
+
+        self._finish_step()
+        self.step, self.t_step = line, time.perf_counter()
+        if self.bar is not None:
+            self.bar.update(self.task, description=line)
+        else:
+            err_console.print(
+                f"[{self.t_step - self.t0:6.1f} s] {line}", highlight=False, markup=False
+            )
+
+    def _finish_step(self) -> None:
+        import time
+
+        if self.bar is not None and self.step:
+            took = time.perf_counter() - self.t_step
+            self.bar.console.print(f"  {self.step} ({took:.1f} s)", highlight=False, markup=False)
+        self.step = ""
 
 
 def main() -> None:

@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from stockwise.engine.planning.plan import OrderPlan
 
 
 def print_plan(plan: OrderPlan, console: Console, top: int = 12) -> None:
-    """Status, expected costs, service, budget use, binding limits with shadow prices, and
-    any limits that must move (the ``top`` largest of each list)."""
-    for line in plan.summary()[:3]:
-        console.print(line)
+    """Status and warnings, expected costs, service, budget use, the orders to place now,
+    binding limits with shadow prices, and any limits that must move (the ``top`` largest of
+    each list)."""
+    for line in plan.summary()[: 3 if plan.has_plan else 2]:
+        console.print(line, highlight=False)
+    for warning in plan.warnings:
+        console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
     if not plan.has_plan:
         console.print("[bold red]no plan[/]: " + str(plan.termination))
         _print_relaxations(plan, console, top)
@@ -63,6 +68,7 @@ def print_plan(plan: OrderPlan, console: Console, top: int = 12) -> None:
             "-" if not np.isfinite(r.share) else f"{r.share:.0%}",
         )
     console.print(spend)
+    _print_firm_orders(plan, console, top)
 
     prices = plan.shadow_prices
     binding = prices[prices["binding"]].copy()
@@ -84,6 +90,41 @@ def print_plan(plan: OrderPlan, console: Console, top: int = 12) -> None:
         )
     console.print(view)
     _print_relaxations(plan, console, top)
+
+
+def _print_firm_orders(plan: OrderPlan, console: Console, top: int) -> None:
+    """The orders to place now, the ``top`` largest by purchase cost (then quantity): when
+    each arrives (expected period), the stock it leaves at its destination, and why."""
+    orders = plan.orders
+    firm = orders[orders["firm"]] if len(orders) else orders
+    projected = len(orders) - len(firm)
+    if firm.empty:
+        console.print(f"No order to place now ({projected} projected later order lines).")
+        return
+    shown = firm.sort_values(["purchase_cost", "quantity"], ascending=False).head(top)
+    view = Table(
+        title=f"Orders to place now: {len(firm)} lines, purchase cost "
+        f"{firm['purchase_cost'].sum():,.0f}; the {len(shown)} largest"
+    )
+    for col in ("lane", "item", "quantity", "cost", "arrives", "stock"):
+        view.add_column(col, justify="right", no_wrap=True)
+    view.add_column("reason", min_width=20, ratio=1)
+    for r in shown.itertuples():
+        view.add_row(
+            f"{r.origin} → {r.destination}",
+            r.item,
+            f"{r.quantity:,.0f}" if float(r.quantity).is_integer() else f"{r.quantity:,.2f}",
+            f"{r.purchase_cost:,.0f}",
+            "after" if pd.isna(r.arrival_period) else f"{r.arrival_period:g}",
+            "-" if pd.isna(r.projected_stock) else f"{r.projected_stock:,.0f}",
+            r.reason,
+        )
+    view.caption = (
+        "arrives: expected period; stock: expected at the destination then, with the order "
+        f"in. {projected} later order lines are projections, re-planned before they are "
+        "placed; every line is in the orders table."
+    )
+    console.print(view)
 
 
 def _print_relaxations(plan: OrderPlan, console: Console, top: int) -> None:
