@@ -74,6 +74,10 @@ def test_oversized_upload_is_413_with_the_limit(client):
         ({"budget": -5}, "budget"),
         ({"mip_gap": 1.5}, "mip_gap"),
         ({"solver": "cplex"}, "solver"),
+        ({"first_stage": 0}, "first_stage"),
+        ({"horizon": 4, "first_stage": 5}, "first_stage"),
+        ({"relax_first": "budget"}, "relax_first"),
+        ({"whole": "sometimes"}, "whole"),
     ],
 )
 def test_impossible_parameters_name_the_field(client, change, field):

@@ -65,6 +65,13 @@ def test_plan_job_matches_the_cli_and_is_idempotent(live, dataset_id):
     expected = plans.solve(from_frames(tiny_tables()), PlanRequest(**body))
     assert plan["status"] == str(expected.status) == "optimal"
     assert plan["objective"] == pytest.approx(expected.objective, rel=1e-9)
+    assert plan["bound"] == pytest.approx(expected.bound, rel=1e-9)
+    assert plan["bound"] <= plan["objective"] * (1 + 1e-9)  # whole orders cost at least the LP
+    # The network starts empty (no stock, nothing on order): service is low, and the plan
+    # says why, as with the README's example.
+    assert plan["warnings"] == list(expected.warnings)
+    assert any("stock and pipeline at the start are too small" in w for w in plan["warnings"])
+    assert plan["params"]["first_stage"] == 1 and plan["params"]["relax_first"] == "service"
     assert plan["n_orders"] == len(expected.orders) == len(orders)
     np.testing.assert_allclose(orders["quantity"], expected.orders["quantity"], rtol=1e-9)
     assert list(orders["item"]) == list(expected.orders["item"])
@@ -97,19 +104,29 @@ def _cli_plan(options: tuple[tuple[str, object], ...]) -> pd.DataFrame:
 
 
 def test_sync_plan_and_infeasibility_report(live, dataset_id):
+    """Targets the budget cannot pay for: the fill-rate targets give way (the budget holds),
+    or, with ``relax_first: limits``, the budget does."""
     server, tokens = live
+    tight = {"dataset_id": dataset_id, **PLAN, "budget": 50, "service_level": 0.99}
     with server.client(tokens["planner"]) as planner:
         ok = planner.post("/plans?wait=true", json={"dataset_id": dataset_id, **PLAN})
-        tight = planner.post(
-            "/plans?wait=true",
-            json={"dataset_id": dataset_id, **PLAN, "budget": 50, "service_level": 0.99},
-        )
+        service = planner.post("/plans?wait=true", json=tight)
+        limits = planner.post("/plans?wait=true", json={**tight, "relax_first": "limits"})
         csv = planner.get(f"/plans/{ok.json()['id']}/shadow_prices?format=csv")
+        usage = pd.DataFrame(planner.get(f"/plans/{service.json()['id']}/usage").json())
     assert ok.status_code == 201 and ok.json()["status"] == "optimal"
-    assert tight.status_code == 201, tight.text
-    report = tight.json()
+    assert service.status_code == 201, service.text
+    report = service.json()
     assert report["status"] == "relaxed"
-    budget = [r for r in report["relaxations"] if r["constraint"] == "budget"]
+    assert {r["constraint"] for r in report["relaxations"]} == {"fill_rate"}
+    assert all(r["limit"] == 0.99 and r["required"] < 0.99 for r in report["relaxations"])
+    assert "can reach at most" in report["relaxations"][0]["message"]
+    assert any("fall more than 5% short" in w for w in report["warnings"])
+    spend = usage[usage["measure"] == "purchase spend"]
+    assert (spend["used"] <= 50 * (1 + 1e-6)).all()
+
+    assert limits.status_code == 201, limits.text
+    budget = [r for r in limits.json()["relaxations"] if r["constraint"] == "budget"]
     assert budget and all(r["limit"] == 50 and r["required"] > 50 for r in budget)
     assert "must rise from 50" in budget[0]["message"]
     assert csv.headers["content-type"].startswith("text/csv") and "shadow_price" in csv.text

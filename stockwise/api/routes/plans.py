@@ -51,8 +51,11 @@ def create_plan(
     wait: Annotated[bool, Query(description="Solve now, within the sync time limit")] = False,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    """Plan orders for a stored dataset. An infeasible request still returns a plan: status
-    ``relaxed`` with ``relaxations`` saying which limit must move and by how much."""
+    """Plan orders for a stored dataset (the options and defaults of ``stockwise plan``).
+    An infeasible request still returns a plan: status ``relaxed`` with ``relaxations``
+    saying which limit must move and by how much. ``warnings`` says what to know before
+    trusting a plan (too few scenarios for the service asked, a short horizon, service far
+    below the targets and why). A job reports the planner's steps as its stage."""
     require(session, DatasetRecord, body.dataset_id, "dataset_id")
     if body.forecast_id is not None:
         require(session, ForecastRecord, body.forecast_id, "forecast_id")
@@ -80,7 +83,8 @@ def list_plans(
 
 @router.get("/{plan_id}", response_model=PlanPublic)
 async def get_plan(plan_id: RowId, who: Viewer, request: Request) -> Response:
-    """Status, expected costs, the infeasibility report (``relaxations``) and summary."""
+    """Status, expected costs, the LP bound, warnings, the infeasibility report
+    (``relaxations``) and summary."""
     body = await request.app.state.plan_reader.json(plan_id)
     if body is None:
         raise HTTPException(404, f"plan_id: no plan {plan_id}")

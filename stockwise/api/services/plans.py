@@ -1,11 +1,13 @@
-"""Order plans: build the problem the CLI builds, call ``plan_orders``, store the result."""
+"""Order plans: ``plan_dataset`` with the request's settings (the call ``stockwise plan``
+makes), its steps reported as the job's progress, the result stored."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from fastapi.concurrency import run_in_threadpool
@@ -13,28 +15,48 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from stockwise.api.models import Blob, ForecastRecord, PlanPublic, PlanRecord, PlanRequest
+from stockwise.api.models.job import Job
 from stockwise.api.services import forecasts
 from stockwise.api.storage import dataset_by_id, pack, store_blob, unpack
-from stockwise.data import Budget, Constraints, Dataset, ServiceKind, ServiceTarget
-from stockwise.engine.planning import OrderPlan, build_problem, plan_orders
-from stockwise.scenarios import from_forecast, from_history
-from stockwise.solvers import SolveOptions
+from stockwise.data import Dataset
+from stockwise.engine.planning import OrderPlan, plan_dataset
 
 if TYPE_CHECKING:
     from stockwise.forecasting import ForecastResult
 
 TABLES = ("orders", "service", "usage", "shadow_prices")
+LOG = logging.getLogger("stockwise.api.plans")
+
+JobProgress = Callable[[str, float], None]  # stage, fraction done (0..1)
+
+# The fraction of the job done when the planner starts a step (known by how its line
+# starts); a step not listed here moves the fraction half way to STORING.
+STEPS = (
+    ("drawing", 0.05),
+    ("building", 0.1),
+    ("solving", 0.2),
+    ("the limits cannot all hold", 0.5),  # the elastic model: a second solve
+    ("placing", 0.7),  # whole orders: the rest re-solved around them
+)
+STORING = 0.9
+STAGE_CHARS = Job.__table__.c.stage.type.length  # the column is VARCHAR(64)
 
 
-def constraints_for(dataset: Dataset, request: PlanRequest) -> Constraints:
-    """The dataset's budgets and targets with the request's replacements (as the CLI)."""
-    constraints = dataset.constraints
-    if request.budget is not None:
-        constraints = replace(constraints, budgets=(Budget(request.budget),))
-    if request.service_level is not None:
-        target = ServiceTarget(ServiceKind(request.service_kind), request.service_level)
-        constraints = replace(constraints, service_targets=(target,))
-    return constraints
+def job_progress(progress: JobProgress) -> Callable[[str], None]:
+    """The planner's progress lines as the job's stage (cut to the column's width) and
+    a fraction that only grows."""
+    done = 0.0
+
+    def step(line: str) -> None:
+        nonlocal done
+        known = (f for start, f in STEPS if line.startswith(start))
+        fraction = next(known, done + (STORING - done) / 2)
+        done = max(done, min(fraction, STORING))
+        stage = line if len(line) <= STAGE_CHARS else line[: STAGE_CHARS - 1] + "…"
+        LOG.debug("plan step: %s", line)
+        progress(stage, done)
+
+    return step
 
 
 def solve(
@@ -42,35 +64,16 @@ def solve(
     request: PlanRequest,
     time_limit: float | None = None,
     forecast: ForecastResult | None = None,
-    progress: Callable[[str, float], None] = lambda stage, fraction: None,
+    progress: JobProgress = lambda stage, fraction: None,
 ) -> OrderPlan:
-    """The order plan for ``request``: the calls ``stockwise plan`` makes, in its order.
+    """The order plan for ``request``: what ``stockwise plan`` computes for the same options.
 
     time_limit : [s] a cap on the request's own solver time limit (synchronous plans)
     forecast : draw the scenarios from its sample paths (``--forecast``), else from history
+    progress : called with the stage and the fraction done at each step of the planner
     """
-    progress("drawing scenarios", 0.1)
-    if forecast is not None:
-        futures = from_forecast(
-            forecast, request.scenarios, request.seed, lanes=dataset.lanes, horizon=request.horizon
-        )
-    else:
-        futures = from_history(dataset, request.horizon, request.scenarios, request.seed)
-    progress("building the model", 0.2)
-    problem = build_problem(
-        dataset,
-        futures,
-        request.horizon,
-        constraints=constraints_for(dataset, request),
-        shortage=request.shortage,
-        objective=request.objective,
-        cycle_service_form=request.cycle_service,
-        integer=request.integer,
-    )
-    progress("solving", 0.3)
-    limit = min(request.time_limit, time_limit or request.time_limit)
-    options = SolveOptions(time_limit=limit, mip_gap=request.mip_gap)
-    return plan_orders(problem, request.solver, options)
+    settings = request.settings(time_limit)
+    return plan_dataset(dataset, settings, forecast=forecast, progress=job_progress(progress))
 
 
 def store(
@@ -84,10 +87,12 @@ def store(
         status=str(plan.status),
         solver=plan.solver,
         objective=plan.objective,
+        bound=plan.bound,
         gap=plan.gap,
         costs={k: float(v) for k, v in plan.costs.items()},
         relaxations=[asdict(r) for r in plan.relaxations],
         summary=plan.summary(),
+        warnings=list(plan.warnings),
         wall_time=plan.wall_time,
         n_orders=len(plan.orders),
         blob_id=blob.id,
@@ -107,7 +112,7 @@ def run(
     *,
     job_id: str | None = None,
     time_limit: float | None = None,
-    progress: Callable[[str, float], None] = lambda stage, fraction: None,
+    progress: JobProgress = lambda stage, fraction: None,
 ) -> PlanRecord:
     """Load the dataset, solve, store; the stored plan."""
     dataset = dataset_by_id(engine, request.dataset_id)
@@ -119,7 +124,7 @@ def run(
             raise LookupError(f"forecast_id: no forecast {request.forecast_id}")
         forecast = forecasts.load(engine, record)
     plan = solve(dataset, request, time_limit, forecast, progress)
-    progress("storing", 0.9)
+    progress("storing", STORING)
     with Session(engine) as session:
         return store(session, plan, request, username, job_id)
 
