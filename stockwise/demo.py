@@ -5,6 +5,7 @@ Each capability adds one step function here; steps run in order and share a ``De
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,11 @@ from rich.table import Table
 from stockwise.data import Dataset, load_dataset, write_dataset
 from stockwise.data.sample import generate
 from stockwise.data.summary import demand_classes
+from stockwise.engine.planning.task import PlanSettings
+
+# The demo's plan: the planner's defaults with fewer scenarios, so the demo runs in a
+# few minutes (the plan says how many its service levels would need).
+DEMO_PLAN = PlanSettings(scenarios=40)
 
 
 @dataclass
@@ -205,101 +211,77 @@ def step_forecast(state: DemoState) -> None:
 
 
 def step_simulate(state: DemoState) -> None:
-    """Compare a rule of thumb, the optimized base-stock policy and the order plan re-planned
-    every 3 weeks by Monte Carlo simulation on the same futures (the forecast's paths), for
-    the first 10 items at every location; write the HTML report."""
-    import dataclasses
-
-    from stockwise.engine.policies.dataset import plan_policy
-    from stockwise.engine.policy import FollowPlan
-    from stockwise.engine.simulation import OptimizerReplanner, simulate
-    from stockwise.engine.simulation.compare import (
-        naive_policy,
-        restrict_items,
-        restrict_policy,
-        restrict_scenarios,
-    )
+    """The order plan in closed loop: re-planned every week on a look-ahead that never
+    shrinks, against a rule of thumb, optimised base stock (SAA levels) and echelon base
+    stock (GSM), on common futures of the sample's own demand process, with storage and the
+    purchase budget binding in busy weeks (:mod:`stockwise.engine.simulation.closed_loop`);
+    says plainly whether the plan wins; writes the HTML report."""
+    from stockwise.engine.simulation.closed_loop import DEMO, run, verdict
     from stockwise.reports import write_report
     from stockwise.reports.tables import comparison_table, paired_table
-    from stockwise.scenarios import from_forecast, from_history
 
-    assert state.dataset is not None
     con = state.console
-    con.rule("[bold]Simulation: policies compared on the same futures")
-    replications, periods = 24, 13
-    items = [it.item for it in state.dataset.items[:10]]
-    dataset = restrict_items(state.dataset, items)
-    forecast = state.results.get("forecast")
-    if forecast is not None:  # simulated futures and the planner's own futures: apart
-        futures = from_forecast(forecast, replications, state.seed, lanes=dataset.lanes)
-        ahead = dataclasses.replace(forecast, paths=forecast.paths[:, replications:])
-        planning = from_forecast(ahead, 8, state.seed + 1, lanes=dataset.lanes)
-        futures, planning = (restrict_scenarios(s, items) for s in (futures, planning))
-    else:
-        futures = from_history(dataset, periods, replications, state.seed)
-        planning = from_history(dataset, periods + 8, 8, state.seed + 1)
-    columns = [i for i, it in enumerate(state.dataset.items) if it.item in set(items)]
-    optimized = state.results.get("base_stock_policy")
-    optimized = (
-        restrict_policy(optimized, columns)
-        if optimized is not None
-        else plan_policy(dataset, "base-stock").policy
-    )
-    policies = [
-        naive_policy(dataset),
-        dataclasses.replace(optimized, name="optimized base-stock"),
-        FollowPlan(replan_every=3, horizon=8, n_scenarios=8, name="plan, re-planned every 3"),
-    ]
-    busiest = futures.keys[int(futures.demand.mean(axis=(0, 2)).argmax())]
-    result = simulate(
-        dataset,
-        policies,
-        futures,
-        periods=periods,
-        track=[busiest],
-        replanner=OptimizerReplanner(dataset, planning),
-    )
-    con.print(comparison_table(result))
-    con.print(paired_table(result))
-    run = result.runs[policies[-1].name]
+    con.rule("[bold]Closed loop: the plan against base-stock policies on the same futures")
+    case = dataclasses.replace(DEMO, seed=state.seed)
     con.print(
-        f"re-planning: {run.plans} plans solved in {run.planning_time:.1f} s "
-        f"({run.planning_time / max(run.plans, 1):.2f} s each)"
+        f"the sample's first {case.items} items at every location (storage and budget scaled "
+        f"to their share); {case.replications} futures x {case.periods} weeks; the plan is "
+        f"re-planned every week over {case.horizon} weeks with {case.scenarios} scenarios"
+    )
+    with con.status("simulating (re-planning every week in every future) ..."):
+        result = run(case)
+    con.print(comparison_table(result))
+    con.print(paired_table(result, "plan"))
+    table = verdict(case, result)
+    for row in table.itertuples():
+        better = "better" if row.plan_better else "NOT better"
+        con.print(
+            f"plan vs {row.against}: {case.measure} {row.plan_minus_other:+,.0f} "
+            f"[{row.ci_low:+,.0f}, {row.ci_high:+,.0f}] per future: the plan is {better} "
+            "at 95 % confidence"
+        )
+    run_ = result.runs["plan"]
+    con.print(
+        f"re-planning: {run_.plans} plans solved in {run_.planning_time:.1f} s "
+        f"({run_.planning_time / max(run_.plans, 1):.2f} s each)"
     )
     report = write_report(
         result,
         state.out_dir / "report.html",
-        title="stockwise demo: policies compared on the forecast's futures",
-        notes=[f"Items {items[0]}..{items[-1]} at every location; lead times drawn per lane."],
+        title="stockwise demo: the re-planned order plan against base-stock policies",
+        notes=[
+            f"The sample's first {case.items} items at every location, storage and budget "
+            "scaled to their share; futures drawn from the sample's own demand process."
+        ],
     )
     con.print(f"report written to {report}")
     state.results["simulation"] = result
+    state.results["verdict"] = table
 
 
 def step_plan(state: DemoState) -> None:
-    """Plan orders for the next 6 weeks over 10 demand scenarios (from the forecast's sample
-    paths when the forecast step ran, else from history), under the sample's budget and
-    service targets; print the KPIs, shadow prices and what must change."""
-    from stockwise.engine.planning import build_problem, plan_orders
+    """Plan orders for the next 13 weeks over the forecast's sample paths (from history
+    when the forecast step did not run), under the sample's budget, storage and service
+    targets, with the planner's own defaults (:class:`PlanSettings`); print the status and
+    warnings, the orders to place now and why, the binding limits with their shadow prices,
+    and anything that must change."""
+    from stockwise.engine.planning import plan_dataset
     from stockwise.engine.planning.report import print_plan
-    from stockwise.scenarios import from_forecast, from_history
-    from stockwise.solvers import SolveOptions
 
     assert state.dataset is not None
     con = state.console
     con.rule("[bold]Order plan: two-stage stochastic optimization (HiGHS)")
-    horizon, n_scenarios = 6, 10
+    settings = DEMO_PLAN
     forecast = state.results.get("forecast")
-    if forecast is not None:
-        futures = from_forecast(
-            forecast, n_scenarios, state.seed, lanes=state.dataset.lanes, horizon=horizon
+    source = "the forecast's sample paths" if forecast is not None else "the history"
+    con.print(
+        f"{settings.scenarios} scenarios of {settings.horizon} weeks from {source}, lead "
+        "times drawn; orders of this week decided now, later ones adapt to each scenario"
+    )
+    with con.status("planning ...") as status:
+        plan = plan_dataset(
+            state.dataset, settings, forecast=forecast, progress=lambda line: status.update(line)
         )
-        con.print(f"{n_scenarios} scenarios from the forecast's sample paths, lead times drawn")
-    else:
-        futures = from_history(state.dataset, horizon, n_scenarios, state.seed)
-        con.print(f"{n_scenarios} scenarios from the last year's demand, lead times drawn")
-    problem = build_problem(state.dataset, futures, horizon, cycle_service_form="cvar")
-    plan = plan_orders(problem, options=SolveOptions(time_limit=60))
     print_plan(plan, con, top=8)
     if plan.has_plan:
         path = state.out_dir / "plan" / "plan.csv"

@@ -1,26 +1,25 @@
-"""When the limits cannot all hold: the smallest change of limits that makes a plan possible,
-and the best plan under it.
+"""When the limits cannot all hold: the plan under the least costly change of limits.
 
-Phase one minimises the weighted slack of every limit entry: by default service targets
-move first (a planner trades service before money or space) and budgets and capacities
-only when no service level helps (``RelaxFirst``); each slack is weighted by the share of
-its limit. Phase two minimises the plan's cost with the total weighted slack held at phase
-one's optimum, so the plan and its relaxations come from one solution (they agree) and the
-optimum is the same whatever solver finds it (phase one's slacks need not be unique).
+The elastic model gives every limit entry a slack priced in shares of the limit's size
+(:func:`~stockwise.engine.planning.formulation.formulate` with ``slack=True``): by default
+service targets move first (a planner trades service before money or space) at the price
+of losing every sale per whole target, and budgets and capacities cost ``PRIORITY`` times
+more, so they move only when no service level helps (``RelaxFirst``). When the strict
+model is infeasible, ``plan_orders`` solves this one: one solve gives the plan and the
+limits it moved (so the report always agrees with the plan), and its optimum is the same
+whatever solver finds it. (A two-phase version, smallest change first, then the
+cheapest plan under it, took over 300 s in its first phase on the sample where the plan
+itself took 5: with every cost zero, that LP is highly degenerate.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
-from stockwise.engine.planning.formulation import Formulation, Goal, RelaxFirst, formulate
+from stockwise.engine.planning.formulation import Formulation
 from stockwise.engine.planning.limits import LimitKind
-from stockwise.engine.planning.problem import PlanningProblem
-from stockwise.solvers import SolveOptions, SolveResult, solve
 
 # Slack below this share of the limit (and below 1e-6 absolute) counts as no change.
 REL_TOL = 1e-7
@@ -49,29 +48,6 @@ class Relaxation:
     @property
     def change(self) -> float:
         return self.required - self.limit
-
-
-def relaxed_plan(
-    problem: PlanningProblem,
-    solve_model: Callable[[Formulation], SolveResult],
-    solver: str,
-    options: SolveOptions,
-    relax_first: RelaxFirst | str = RelaxFirst.SERVICE,
-) -> tuple[list[Relaxation], Formulation, SolveResult]:
-    """Phase one (with ``solver``), then phase two (with ``solve_model``): the relaxations,
-    the phase-two formulation and its result (the plan)."""
-    phase_one = formulate(problem, slack=True, goal=Goal.SLACK, relax_first=relax_first)
-    least = solve(phase_one.model, solver, options).raise_for_status().objective
-    f = formulate(problem, slack=True, goal=Goal.PLAN, relax_first=relax_first)
-    terms = {}
-    for kind, block in f.limits.items():
-        relax = f.model.variables[f"relax_{kind}"]
-        terms[relax] = sp.coo_array(block.weight[None, :])
-    f.model.add_constraints("total_relaxation", terms, upper=least * (1 + 1e-7) + 1e-9)
-    result = solve_model(f)
-    if not result.has_solution:
-        return [], f, result
-    return relaxations_of(f, result.x), f, result
 
 
 def relaxations_of(f: Formulation, x: np.ndarray) -> list[Relaxation]:

@@ -50,18 +50,13 @@ class RelaxFirst(StrEnum):
 PRIORITY = 1_000.0
 
 
-class Goal(StrEnum):
-    """What the model minimises."""
-
-    PLAN = "plan"  # the plan's expected cost (or profit)
-    SLACK = "slack"  # the weighted slack of the limits (phase one of the elastic model)
-
-
 @dataclass(frozen=True, eq=False)
 class Formulation:
     """The model and the layout needed to read its solution back.
 
-    slack : whether every limit entry has a penalised slack (``relax_<kind>`` columns)
+    slack : whether every limit entry has a priced slack (``relax_<kind>`` columns)
+    slack_price : [currency] what moving a limit that goes first by its whole size costs
+        (:func:`slack_price`)
     """
 
     model: LinearModel
@@ -69,26 +64,36 @@ class Formulation:
     layout: Layout
     limits: dict[LimitKind, LimitBlock]
     slack: bool
+    slack_price: float = 0.0
 
     @property
     def demand_keys(self) -> np.ndarray:
         return self.layout.demand_keys
 
 
+def slack_price(p: PlanningProblem) -> float:
+    """[currency] The price of moving a limit by its whole size in the elastic model: the
+    expected shortage penalty of losing every unit of demand over the horizon (at least 1),
+    so a limit moves only when keeping it would cost more than losing all sales."""
+    expected = np.einsum("s,skt->k", p.weights, p.demand)
+    item_of_key = np.arange(p.n_keys) % p.n_items
+    return max(1.0, float(expected @ p.shortage_penalty[item_of_key]))
+
+
 def formulate(
     p: PlanningProblem,
     *,
     slack: bool = False,
-    goal: Goal | str = Goal.PLAN,
     relax_first: RelaxFirst | str = RelaxFirst.SERVICE,
 ) -> Formulation:
     """The order-planning model of ``p``.
 
-    slack : add a slack to every limit entry (the elastic model)
-    goal : ``plan`` minimises the plan's cost; ``slack`` the slacks weighted by
-        ``relax_first`` (phase one: the smallest change of limits that makes ``p`` feasible)
+    slack : give every limit entry a priced slack (the elastic model): moving a limit by a
+        share ``x`` of its size costs ``x`` times :func:`slack_price` (limits of the kind
+        ``relax_first`` names), or ``PRIORITY`` times that (the others); the plan minimises
+        its cost plus these prices, so a limit moves only where no plan can keep it
     """
-    goal, relax_first = Goal(goal), RelaxFirst(relax_first)
+    relax_first = RelaxFirst(relax_first)
     layout = Layout(
         n_scenarios=p.n_scenarios,
         n_lanes=len(p.lanes),
@@ -103,21 +108,20 @@ def formulate(
     if p.shortage is Shortage.LOST_SALES:  # owed units become demand of the first period
         demand[:, :, 0] += p.backorders
     costs, revenue, opening = _costs(p, layout, demand)
-    plan_goal = goal is Goal.PLAN
-    scale = 1.0 if plan_goal else 0.0
     sign = -1.0 if profit else 1.0
+    price = slack_price(p) if slack else 0.0
     model = LinearModel(
-        "order_plan" if plan_goal else "order_plan_elastic",
-        sense=Sense.MAXIMIZE if profit and plan_goal else Sense.MINIMIZE,
-        offset=(revenue + sign * opening) * scale,
+        "order_plan_elastic" if slack else "order_plan",
+        sense=Sense.MAXIMIZE if profit else Sense.MINIMIZE,
+        offset=revenue + sign * opening,
     )
     order = model.add_variables(
-        "order", layout.n_order, cost=sign * scale * costs["order"], labels=_order_labels(p, layout)
+        "order", layout.n_order, cost=sign * costs["order"], labels=_order_labels(p, layout)
     )
     on_hand = model.add_variables(
         "on_hand",
         layout.n_on_hand,
-        cost=sign * scale * costs["on_hand"],
+        cost=sign * costs["on_hand"],
         labels=_stock_labels(p, None),
     )
     kd = layout.demand_keys
@@ -126,7 +130,7 @@ def formulate(
         "short",
         layout.n_short,
         ub=np.inf if p.shortage is Shortage.BACKORDER else lost_sales_bound,
-        cost=sign * scale * costs["short"],
+        cost=sign * costs["short"],
         labels=_stock_labels(p, kd),
     )
     layout = replace(layout, order=order.start, on_hand=on_hand.start, short=short.start)
@@ -147,7 +151,7 @@ def formulate(
             later = block.kind.is_service == (relax_first is RelaxFirst.LIMITS)
             weight = block.weight * (PRIORITY if later else 1.0)
             relax = model.add_variables(
-                f"relax_{block.kind}", block.n_entries, cost=0.0 if plan_goal else weight
+                f"relax_{block.kind}", block.n_entries, cost=sign * price * weight
             )
             n_rows = len(block.entry_of_row)
             terms[relax] = coo(
@@ -158,8 +162,8 @@ def formulate(
         blocks[block.kind] = block
 
     if p.integer:
-        _integer_orders(parts, sign * scale)
-    return Formulation(model, p, layout, blocks, slack)
+        _integer_orders(parts, sign)
+    return Formulation(model, p, layout, blocks, slack, price)
 
 
 def _costs(p: PlanningProblem, layout: Layout, demand: np.ndarray) -> tuple[dict, float, float]:

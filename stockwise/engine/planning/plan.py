@@ -23,7 +23,7 @@ import pandas as pd
 
 from stockwise.engine.planning.checks import problem_warnings, service_shortfall
 from stockwise.engine.planning.decompose import AUTO_COLUMNS, solve_per_item
-from stockwise.engine.planning.elastic import Relaxation, relaxed_plan
+from stockwise.engine.planning.elastic import Relaxation, relaxations_of
 from stockwise.engine.planning.formulation import Formulation, RelaxFirst, formulate
 from stockwise.engine.planning.kpis import (
     budget_and_capacity_use,
@@ -32,6 +32,7 @@ from stockwise.engine.planning.kpis import (
     limit_use,
     service_table,
 )
+from stockwise.engine.planning.limits import LimitKind
 from stockwise.engine.planning.lines import order_lines
 from stockwise.engine.planning.problem import PlanningProblem
 from stockwise.engine.planning.rounding import whole_orders
@@ -166,8 +167,9 @@ def plan_orders(
     solver : a ``stockwise.solvers`` backend name: ``highs`` (default, direct), ``pyomo``,
         ``pyomo:<solver>``, ``ortools`` or ``scipy``
     options : time limit, MIP gap, threads, verbosity, LP method
-    relax_if_infeasible : when the limits cannot all hold, find the smallest change of
-        limits that can (status ``relaxed``, see ``relaxations``) instead of returning no plan
+    relax_if_infeasible : when the limits cannot all hold, solve the elastic model (every
+        limit may move, at a price; see :mod:`.elastic`): the plan under the least costly
+        change of limits (status ``relaxed``, see ``relaxations``) instead of no plan
     relax_first : ``service`` (default) moves service targets first and budgets and
         capacities only when nothing else helps; ``limits`` the other way round
     decompose : solve the LP item by item (Dantzig–Wolfe over items, HiGHS, in
@@ -202,21 +204,28 @@ def plan_orders(
     how = "item by item" if decompose else "whole"
     say(f"solving {f.model.n_cols:,} columns x {f.model.n_rows:,} rows with {solver} ({how})")
     result = _solve(f, solver, first, decompose)
-    relaxations: list[Relaxation] = []
     status = _status(result)
+    relaxations: list[Relaxation] = []
     if status is PlanStatus.INFEASIBLE and relax_if_infeasible:
-        say("the limits cannot all hold: finding the smallest change of limits (elastic)")
-        relaxations, f, result = relaxed_plan(
-            problem, lambda g: _solve(g, solver, options, decompose), solver, options, relax_first
-        )
+        say("the limits cannot all hold: the least costly change of limits (elastic)")
+        f = formulate(problem, slack=True, relax_first=relax_first)
+        result = _solve(f, solver, options, decompose)
         status = PlanStatus.RELAXED if result.has_solution else PlanStatus.FAILED
-    rounded = None
+        if result.has_solution:
+            relaxations = relaxations_of(f, result.x)
+    placed, rounded = f, None
     if whole and result.has_solution and not f.model.is_mip:
         say("placing the orders of now in whole units and case packs")
-        rounded, note = _whole_plan(f, result, solver, options)
+        placed, rounded, note = _whole_plan(f, result, solver, options, relax_first)
         if note:
             warnings.append(note)
-    plan = _report(f, result, rounded, status, solver, options, relaxations, formulate_time, t0)
+        if rounded is not None and placed.slack:
+            relaxations = relaxations_of(placed, rounded.x)
+            if relaxations and status is PlanStatus.OPTIMAL:
+                status = PlanStatus.RELAXED  # whole packs cannot meet every target
+    plan = _report(
+        f, result, placed, rounded, status, solver, options, relaxations, formulate_time, t0
+    )
     extra = service_shortfall(problem, plan.service) if plan.has_plan else []
     return dataclasses.replace(plan, warnings=tuple(warnings + extra))
 
@@ -247,27 +256,58 @@ def _solve(f: Formulation, solver: str, options: SolveOptions, decompose: bool) 
 
 
 def _whole_plan(
-    f: Formulation, lp: SolveResult, solver: str, options: SolveOptions
-) -> tuple[SolveResult | None, str]:
+    f: Formulation, lp: SolveResult, solver: str, options: SolveOptions, relax_first
+) -> tuple[Formulation, SolveResult | None, str]:
     """The plan with its first-stage orders rounded (to the nearest, else down) and fixed,
-    the rest re-solved; ``None`` and a note when neither rounding leaves a feasible plan."""
+    the rest re-solved. Budgets and capacities may not move further than the LP moved
+    them; where whole packs cannot meet a service target the LP met, the target gives way
+    (the elastic model, the change reported). ``None`` and a note when no rounding works."""
     p, lay = f.problem, f.layout
-    block = f.model.variables["order"]
-    lp_orders = lay.first_stage_orders(lp.x)
-    for down in (False, True):
-        q = whole_orders(p, lp_orders, down=down)
-        lower, upper = block.lower.copy(), block.upper.copy()
-        lower[: lay.n_first] = upper[: lay.n_first] = q.ravel()
-        fixed = f.model.copy()
-        fixed.variables["order"] = dataclasses.replace(block, lower=lower, upper=upper)
-        warm = dataclasses.replace(options, warm_start=lp.warm_start)
-        result = solve(fixed, solver, warm)
-        if result.has_solution:
-            return result, ""
-    return None, (
-        "rounding the orders of now to whole case packs breaks a limit (storage, capacity "
-        "or budget) whichever way they are rounded: the orders shown are the LP's, fractional"
+    elastic = f if f.slack else formulate(p, slack=True, relax_first=relax_first)
+    moved = (
+        {n: lp.x[b.slice] for n, b in f.model.variables.items() if n.startswith("relax_")}
+        if f.slack
+        else {}
     )
+    lp_orders = lay.first_stage_orders(lp.x)
+    for g in dict.fromkeys([f, elastic]):
+        for down in (False, True):
+            q = whole_orders(p, lp_orders, down=down)
+            result = solve(_fixed(g, q, moved), solver, _warm(options, lp, g is f))
+            if result.has_solution:
+                return g, result, ""
+    return (
+        f,
+        None,
+        (
+            "rounding the orders of now to whole case packs breaks a budget or capacity whichever "
+            "way they are rounded: the orders shown are the LP's, fractional"
+        ),
+    )
+
+
+def _fixed(g: Formulation, q: np.ndarray, moved: dict[str, np.ndarray]):
+    """``g``'s model with the first-stage orders fixed at ``q`` and the budgets and
+    capacities moved no further than ``moved`` (0 where absent); service slacks free."""
+    model = g.model.copy()
+    block = model.variables["order"]
+    lower, upper = block.lower.copy(), block.upper.copy()
+    lower[: g.layout.n_first] = upper[: g.layout.n_first] = q.ravel()
+    model.variables["order"] = dataclasses.replace(block, lower=lower, upper=upper)
+    p = g.problem
+    for kind in g.limits:
+        relax = model.variables.get(f"relax_{kind}")
+        if relax is None or kind.is_service:
+            continue
+        limit = moved.get(f"relax_{kind}", np.zeros(relax.size)) * (1 + 1e-9) + 1e-9
+        if kind is LimitKind.STORAGE:  # room for a case pack of each item, rounded up
+            limit = limit + float(p.volume @ p.case_pack)
+        model.variables[relax.name] = dataclasses.replace(relax, upper=limit)
+    return model
+
+
+def _warm(options: SolveOptions, lp: SolveResult, same_shape: bool) -> SolveOptions:
+    return dataclasses.replace(options, warm_start=lp.warm_start if same_shape else None)
 
 
 def _status(result: SolveResult) -> PlanStatus:
@@ -281,7 +321,11 @@ def _status(result: SolveResult) -> PlanStatus:
     return PlanStatus.FEASIBLE if result.has_solution else PlanStatus.FAILED
 
 
-def _report(f, lp, rounded, status, solver, options, relaxations, formulate_time, t0) -> OrderPlan:
+def _report(
+    f, lp, placed, rounded, status, solver, options, relaxations, formulate_time, t0
+) -> OrderPlan:
+    """The plan a planner reads: duals, bound and shadow prices from the LP (``f``, ``lp``),
+    orders and KPIs from the plan placed (``placed``, ``rounded``; the LP's own without)."""
     p, model = f.problem, f.model
     size = {"columns": model.n_cols, "rows": model.n_rows, "integers": int(model.integrality.sum())}
     if not lp.has_solution:
@@ -310,23 +354,27 @@ def _report(f, lp, rounded, status, solver, options, relaxations, formulate_time
         duals, source = _fixed_lp_duals(model, lp.x, solver, options), "lp with integers fixed"
     if duals is None:
         source = "none"
-    x, objective, gap = lp.x, lp.objective, lp.gap
+    priced = _slack_cost(model)  # the elastic model's price of moving limits (0 otherwise)
+    bound = lp.objective if not model.is_mip else lp.bound
+    bound = None if bound is None else bound - float(priced @ lp.x)
+    x, objective, gap = lp.x, lp.objective - float(priced @ lp.x), lp.gap
     if rounded is not None:
-        x, objective = rounded.x, rounded.objective
-        gap = abs(objective - lp.objective) / max(abs(lp.objective), 1e-9)
-    shadow = limit_use(f, lp.x, duals)
-    order = expected_orders(f, x)
+        x = rounded.x
+        objective = rounded.objective - float(_slack_cost(placed.model) @ rounded.x)
+        gap = abs(objective - bound) / max(abs(bound), 1e-9)
+    shadow = limit_use(placed, x, duals)  # use of the plan placed, prices of the LP
+    order = expected_orders(placed, x)
     return OrderPlan(
         status=status,
         termination=lp.termination,
         solver=lp.backend,
         objective=objective,
         gap=gap,
-        orders=order_lines(f, x, shadow),
+        orders=order_lines(placed, x, shadow),
         quantities=order,
-        costs=cost_components(f, x),
-        service=service_table(f, x),
-        usage=budget_and_capacity_use(f, x),
+        costs=cost_components(placed, x),
+        service=service_table(placed, x),
+        usage=budget_and_capacity_use(placed, x),
         shadow_prices=shadow,
         shadow_prices_from=source,
         relaxations=tuple(relaxations),
@@ -334,9 +382,18 @@ def _report(f, lp, rounded, status, solver, options, relaxations, formulate_time
         formulate_time=formulate_time,
         wall_time=time.perf_counter() - t0,
         size=size,
-        bound=lp.objective if not model.is_mip else lp.bound,
+        bound=bound,
         warm_start=None if relaxations else lp.warm_start,
     )
+
+
+def _slack_cost(model) -> np.ndarray:
+    """The objective coefficients of the elastic slacks (0 elsewhere)."""
+    cost = np.zeros(model.n_cols)
+    for name, block in model.variables.items():
+        if name.startswith("relax_"):
+            cost[block.slice] = block.cost
+    return cost
 
 
 def _fixed_lp_duals(model, x, solver: str, options: SolveOptions):

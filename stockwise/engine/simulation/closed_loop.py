@@ -76,6 +76,10 @@ class ClosedLoop:
         return "profit" if self.lost_sales else "total_cost"
 
 
+# The demo's (and the tests') short case: about a minute on two cores.
+DEMO = ClosedLoop(items=2, replications=40, periods=12, horizon=8, scenarios=60, workers=2)
+
+
 def world(case: ClosedLoop) -> tuple[Dataset, ScenarioSet, ScenarioSet, ScenarioSet]:
     """The dataset, the simulated futures, the plan's scenarios (simulated periods plus the
     horizon) and the draws the base-stock levels are optimised on."""

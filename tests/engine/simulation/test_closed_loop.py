@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stockwise.engine.simulation.closed_loop import ClosedLoop, run, verdict, world
+from stockwise.engine.simulation.closed_loop import DEMO, run, verdict, world
 
-SHORT = ClosedLoop(items=2, replications=40, periods=12, horizon=8, scenarios=60)
+SHORT = DEMO  # the demo's case: 2 items, 40 futures x 12 weeks, 60 planning scenarios
 
 
 def test_limits_bind_in_the_closed_loop_world():
@@ -19,11 +19,14 @@ def test_limits_bind_in_the_closed_loop_world():
     dataset, futures, planning, saa = world(SHORT)
     budget = dataset.constraints.budget_for(1)
     cost = {it.item: it.unit_cost for it in dataset.items}
-    weekly = np.einsum(
-        "skt,k->t",
-        futures.demand,
-        np.array([cost[item] for item, _ in futures.keys]),
-    ) / futures.n_scenarios
+    weekly = (
+        np.einsum(
+            "skt,k->t",
+            futures.demand,
+            np.array([cost[item] for item, _ in futures.keys]),
+        )
+        / futures.n_scenarios
+    )
     assert budget is not None and weekly.max() > budget > weekly.min()
     assert futures.n_scenarios == SHORT.replications
     assert planning.horizon == SHORT.periods + SHORT.horizon  # the look-ahead never shrinks
