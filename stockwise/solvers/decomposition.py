@@ -6,18 +6,61 @@ much faster than the model grows; solved per group, the work grows linearly. Her
 that touch one group only stay in that group's LP (the *pricing problem*, kept alive in
 HiGHS so that each round re-optimises from the last basis), and the rows that touch several
 groups, or a column of no group, form the *master*: a convex combination of the groups'
-solutions, priced by the master's duals, until no group can offer a column with a negative
-reduced cost (Dantzig & Wolfe 1960; Lübbecke & Desrosiers 2005, "Selected topics in column
+solutions (plus non-negative multiples of their rays, where a pricing LP is unbounded),
+priced by the master's duals, until no group can offer a column with a negative reduced
+cost (Dantzig & Wolfe 1960; Lübbecke & Desrosiers 2005, "Selected topics in column
 generation").
 
+**Two phases.** The first proposals (each group's own optimum) rarely mix into a plan that
+keeps the linking rows, so the master needs artificial columns at first. It used to price
+them at a big M (10^7 x the largest cost); with many linking rows the master then lived on
+artificials for many rounds with duals and an objective of order M, and HiGHS's dual
+simplex broke down on them ("excessive dual values"). Now the master runs the textbook
+two-phase method of column generation instead (Lübbecke & Desrosiers, section 3.1):
+
+* *Phase I* minimises the violation of the linking rows: one artificial per finite bound
+  of each linking row, cost 1 per unit of violation *measured in the row's own size* (the
+  largest of its finite bounds and coefficients), every other column at cost 0. Its duals
+  are then at most 1 / size per row, so the pricing costs they give (``-A_link' y``, the
+  groups' own costs set to 0: *Farkas pricing*) stay of order 1 whatever the model's
+  costs. It ends when the master's mix keeps every linking row, or when its Lagrangian
+  bound proves the smallest violation positive (the LP is infeasible).
+* *Phase II* fixes the artificials at 0 and gives every column its true cost; the basis
+  found in phase I is feasible, so the master re-optimises from it, and no cost in the
+  master is larger than the model's own.
+
+**Smoothed duals.** With many linking rows and few groups (the planning LP with per-
+scenario budget and storage rows: about 1,200 linking rows for 4 items) the master's
+duals jump from round to round and plain column generation tails off for hundreds of
+rounds. Each round therefore prices at a point between the best duals so far (those of
+the best Lagrangian bound) and the master's (Wentges 1997), with the weight adapted from
+the bound's subgradient and shortened step by step where it finds no column the master
+wants, down to the master's own duals (Pessoa, Sadykov, Uchoa & Vanderbeck 2018,
+"Automation and combination of linear-programming based stabilization techniques in
+column generation"). This changes which columns are proposed, not the answer: every
+column added has a negative reduced cost at the master's duals, and the stopping rule
+below holds at any duals. (A stabilised master, du Merle et al. 1999, would also need
+penalties tuned to the model; the master here stays a plain LP, solved by primal
+simplex, which restarts from the last basis when columns are added.)
+
+Both phases stop on the Lagrangian bound (what the linking rows' bounds are worth at the
+duals priced, plus each group's pricing optimum, plus the master's own columns at their
+best bounds) within ``tolerance`` of the master's objective: phase II then has the LP's
+optimum, phase I a proof that the linking rows cannot all hold. A group whose pricing LP
+is unbounded proposes its ray (and a solution, while it has none), so a group unbounded
+on its own but bounded by the linking rows is solved, and an unbounded master in phase II
+means an unbounded LP.
+
 The answer is the LP's own optimum (to ``tolerance`` relative gap between the master's
-objective and the Lagrangian bound), with row duals for every row: the master's duals on
-the linking rows and the last pricing problems' duals on the rest, which together satisfy
-the optimality conditions of the whole LP. Groups can be priced in worker processes.
+objective and the Lagrangian bound), with row duals for every row: on the linking rows
+the duals of the best Lagrangian bound, on the rest the pricing problems' duals at those,
+which together are an optimal dual of the whole LP (to the same ``tolerance``: their dual
+objective is that bound). Groups can be priced in worker processes.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing as mp
 import time
@@ -39,9 +82,12 @@ from stockwise.solvers.results import (
 
 BACKEND = "highs:dantzig-wolfe"
 LOG = logging.getLogger(__name__)
-# Cost per unit of violation of a linking row while the master has no feasible mix yet
-# (relative to the largest cost); a converged master with a violation left is infeasible.
-ARTIFICIAL_COST = 1e7
+# A linking row counts as kept when its violation is at most this share of its size (and
+# at most this many units for a row smaller than 1): HiGHS's own primal tolerance.
+FEASIBILITY_TOLERANCE = 1e-7
+# Starting weight of the best duals so far in the duals priced (dual smoothing, adapted
+# each round; see the module docstring).
+SMOOTHING = 0.5
 
 
 def complete_groups(model: LinearModel, groups: np.ndarray) -> np.ndarray:
@@ -101,15 +147,30 @@ class _Group:
     link: sp.csr_array  # linking rows x this group's columns
 
 
+@dataclass
+class _Proposal:
+    """What one group offers the master in one pricing pass: a solution (``ray`` False) or
+    a ray of its LP, with its reduced cost at the duals priced, its original cost and its
+    activity on the linking rows; ``number`` indexes the group's proposals."""
+
+    group: int
+    number: int
+    ray: bool
+    reduced: float
+    cost: float
+    link: np.ndarray
+
+
 class _Pricer:
     """The pricing LPs of some groups, alive in HiGHS between rounds, and the proposals
-    (solutions) each has made."""
+    (solutions and rays) each has made."""
 
     def __init__(self, groups: list[_Group], options: SolveOptions) -> None:
         import highspy
 
         self.groups = groups
         self.proposals: list[list[np.ndarray]] = [[] for _ in groups]
+        self.has_point = [False] * len(groups)
         self.highs = []
         for g in groups:
             h = highspy.Highs()
@@ -128,35 +189,65 @@ class _Pricer:
             h.passModel(lp)
             self.highs.append(h)
 
-    def price(self, link_dual: np.ndarray) -> list[tuple]:
-        """Solve every pricing LP at the linking rows' duals; per group: status name,
-        reduced objective, original cost and linking-row activity of the solution."""
+    def price(self, arg: tuple[np.ndarray, bool]) -> list[tuple[int, str, list[_Proposal]]]:
+        """Solve every pricing LP at the linking rows' duals, with the groups' own costs
+        (phase II) or without them (``phase_one``: only the linking rows' prices count);
+        per group: its index, HiGHS's status and its proposals (a solution; or a ray
+        where the LP is unbounded, with a solution too while the group has none)."""
+        link_dual, phase_one = arg
         out = []
         for k, (g, h) in enumerate(zip(self.groups, self.highs, strict=True)):
-            cost = g.cost - g.link.T @ link_dual
+            cost = -(g.link.T @ link_dual) if phase_one else g.cost - g.link.T @ link_dual
             h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
             h.run()
-            if h.getModelStatus().name != "kOptimal":  # cold start where the warm one failed
-                h.clearSolver()
+            if h.getModelStatus().name not in ("kOptimal", "kUnbounded"):
+                h.clearSolver()  # cold start where the warm one failed
                 h.run()
             status = h.getModelStatus().name
-            if status != "kOptimal":
-                out.append((g.index, status, np.nan, np.nan, None))
-                continue
-            x = np.asarray(h.getSolution().col_value, dtype=float)
-            self.proposals[k].append(x)
-            out.append((g.index, status, float(cost @ x), float(g.cost @ x), g.link @ x))
+            found = []
+            if status == "kUnbounded":
+                _, has_ray, ray = h.getPrimalRay()
+                ray = np.asarray(ray, dtype=float)
+                if not has_ray or not np.abs(ray).max(initial=0.0) > 0.0:
+                    out.append((g.index, "kUnboundedOrInfeasible", []))
+                    continue
+                ray /= np.abs(ray).max()
+                found.append(self._keep(k, ray, True, cost))
+                if not self.has_point[k]:  # the master's convexity row needs a solution
+                    if h.getInfo().primal_solution_status != 2:  # not a feasible point
+                        h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32),
+                                         np.zeros(len(cost)))  # fmt: skip
+                        h.run()
+                        if h.getModelStatus().name != "kOptimal":
+                            out.append((g.index, h.getModelStatus().name, []))
+                            continue
+                    x = np.asarray(h.getSolution().col_value, dtype=float)
+                    found.append(self._keep(k, x, False, cost))
+            elif status == "kOptimal":
+                x = np.asarray(h.getSolution().col_value, dtype=float)
+                found.append(self._keep(k, x, False, cost))
+            out.append((g.index, status, found))
         return out
 
-    def combine(self, weights: dict[int, np.ndarray]) -> list[tuple[int, np.ndarray, np.ndarray]]:
-        """Per group: its columns' values (its proposals mixed by ``weights``, one per
-        round) and its local rows' duals from the last pricing solve."""
+    def _keep(self, k: int, x: np.ndarray, ray: bool, cost: np.ndarray) -> _Proposal:
+        g = self.groups[k]
+        self.proposals[k].append(x)
+        self.has_point[k] |= not ray
+        n = len(self.proposals[k]) - 1
+        # np.dot: ``@`` of two 1-d arrays can take milliseconds in a threaded BLAS
+        return _Proposal(
+            g.index, n, ray, float(np.dot(cost, x)), float(np.dot(g.cost, x)), g.link @ x
+        )
+
+    def combine(self, weights: dict[int, dict[int, float]]) -> list[tuple]:
+        """Per group: its columns' values (its proposals mixed by ``weights``, by proposal
+        number) and its local rows' duals from the last pricing solve."""
         out = []
         for k, (g, h) in enumerate(zip(self.groups, self.highs, strict=True)):
-            w = weights[g.index]
             x = np.zeros(len(g.columns))
-            for r in np.flatnonzero(w):
-                x += w[r] * self.proposals[k][r]
+            for n, w in weights[g.index].items():
+                if w != 0.0:
+                    x += w * self.proposals[k][n]
             out.append((g.index, x, np.asarray(h.getSolution().row_dual, dtype=float)))
         return out
 
@@ -208,18 +299,26 @@ class _Pool:
 
 
 class _Master:
-    """The restricted master LP: mixes of proposals (one convexity row per group), the
-    master's own columns, and two artificial columns per linking row."""
+    """The restricted master LP: mixes of proposals (one convexity row per group; rays
+    outside it), the master's own columns, and one artificial column per finite bound of
+    each linking row (phase I only).
 
-    def __init__(self, link_lower, link_upper, n_groups, own_cost, own_lower, own_upper,
-                 own_link: sp.csc_array, big: float, options: SolveOptions) -> None:  # fmt: skip
+    Phase I prices the artificials at 1 per unit of violation in units of their row's
+    ``size`` (the column's coefficient is ``±size``) and every other column at 0; phase II
+    fixes the artificials at 0 and prices every column at its true cost.
+    """
+
+    def __init__(self, link_lower, link_upper, size, n_groups, own_cost, own_lower,
+                 own_upper, own_link: sp.csc_array, options: SolveOptions) -> None:  # fmt: skip
         import highspy
 
         self.n_link, self.n_groups = len(link_lower), n_groups
+        self.link_lower, self.link_upper = link_lower, link_upper
         h = highspy.Highs()
         h.setOptionValue("output_flag", bool(options.verbose))
         h.setOptionValue("solver", "simplex")
-        inf = highspy.kHighsInf
+        # primal simplex: new columns leave the last basis feasible, so it restarts there
+        h.setOptionValue("simplex_strategy", 4)
         lower = np.concatenate([link_lower, np.ones(n_groups)])
         upper = np.concatenate([link_upper, np.ones(n_groups)])
         h.addRows(
@@ -231,32 +330,79 @@ class _Master:
             np.zeros(0, np.int32),
             np.zeros(0),
         )
-        rows = np.arange(self.n_link, dtype=np.int32)
-        for sign in (1.0, -1.0):  # artificials: activity + u - v within the bounds
-            h.addCols(self.n_link, np.full(self.n_link, big), np.zeros(self.n_link),
-                      np.full(self.n_link, inf), self.n_link,
-                      rows.copy(), rows.copy(), np.full(self.n_link, sign))  # fmt: skip
-        if own_link.shape[1]:
-            h.addCols(own_link.shape[1], own_cost, own_lower, own_upper,
-                      own_link.nnz, own_link.indptr[:-1].astype(np.int32),
-                      own_link.indices.astype(np.int32), own_link.data)  # fmt: skip
-        self.n_fixed = 2 * self.n_link + own_link.shape[1]
-        self.owner: list[tuple[int, int]] = []  # (group, round) of each proposal column
+        # artificials: activity + size * u (rows with a lower bound) - size * v (rows with
+        # an upper bound) within the bounds
+        up = np.flatnonzero(np.isfinite(link_lower))
+        down = np.flatnonzero(np.isfinite(link_upper))
+        self.n_art = len(up) + len(down)
+        art_row = np.concatenate([up, down]).astype(np.int32)
+        art_coef = np.concatenate([size[up], -size[down]])
+        self.art_row, self.size = art_row, size
+        # the master's fixed columns (artificials, then its own) and their link coefficients
+        self.fixed_link = sp.hstack(
+            [
+                sp.csc_array(
+                    (art_coef, (art_row, np.arange(self.n_art))), shape=(self.n_link, self.n_art)
+                ),
+                own_link,
+            ],
+            format="csc",
+        )
+        n_own = own_link.shape[1]
+        self.n_fixed = self.n_art + n_own
+        self.own_cost = np.asarray(own_cost, dtype=float)
+        self.fixed_cost = np.concatenate([np.ones(self.n_art), np.zeros(n_own)])
+        self.fixed_lower = np.concatenate([np.zeros(self.n_art), own_lower])
+        self.fixed_upper = np.concatenate([np.full(self.n_art, np.inf), own_upper])
+        if self.n_fixed:
+            f = self.fixed_link
+            h.addCols(self.n_fixed, self.fixed_cost, self.fixed_lower, self.fixed_upper,
+                      f.nnz, f.indptr[:-1].astype(np.int32), f.indices.astype(np.int32),
+                      f.data)  # fmt: skip
+        self.cost: list[float] = []  # true cost of each proposal column
+        self.owner: list[tuple[int, int]] = []  # (group, proposal number) of each one
+        self.phase_one = True
         self.highs = h
 
-    def add(self, group: int, proposal: int, cost: float, link: np.ndarray) -> None:
-        """A column for ``proposal`` (its round) of ``group``."""
-        nz = np.flatnonzero(link)
-        idx = np.concatenate([nz, [self.n_link + group]]).astype(np.int32)
-        val = np.concatenate([link[nz], [1.0]])
-        self.highs.addCol(cost, 0.0, 1.0, len(idx), idx, val)
-        self.owner.append((group, proposal))
+    def add(self, p: _Proposal) -> None:
+        """A column for proposal ``p``: a solution in its group's convexity row, a ray
+        outside it (the convexity row bounds the solutions' weights, so no column has an
+        upper bound)."""
+        nz = np.flatnonzero(p.link)
+        idx, val = nz.astype(np.int32), p.link[nz]
+        if not p.ray:
+            idx = np.append(idx, np.int32(self.n_link + p.group))
+            val = np.append(val, 1.0)
+        self.highs.addCol(0.0 if self.phase_one else p.cost, 0.0, np.inf, len(idx), idx, val)
+        self.cost.append(p.cost)
+        self.owner.append((p.group, p.number))
+
+    def phase_two(self) -> None:
+        """Artificials fixed at 0; every other column at its true cost."""
+        h = self.highs
+        self.fixed_cost = np.concatenate([np.zeros(self.n_art), self.own_cost])
+        self.fixed_upper[: self.n_art] = 0.0
+        if self.n_art:
+            art = np.arange(self.n_art, dtype=np.int32)
+            h.changeColsBounds(self.n_art, art, np.zeros(self.n_art), np.zeros(self.n_art))
+        cost = np.concatenate([self.fixed_cost, self.cost])
+        h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        self.phase_one = False
 
     def solve(self):
-        """Objective, linking-row duals, convexity duals, column values, total artificial."""
+        """HiGHS's status and, where optimal: objective, linking-row duals (of the right
+        signs), convexity duals, column values."""
         h = self.highs
         h.run()
-        if h.getModelStatus().name != "kOptimal":
+        if h.getModelStatus().name not in ("kOptimal", "kUnbounded"):
+            LOG.warning("the master LP ended %s; solving it again from scratch",
+                        h.modelStatusToString(h.getModelStatus()))  # fmt: skip
+            h.clearSolver()
+            h.run()
+        status = h.getModelStatus().name
+        if status in ("kUnbounded", "kUnboundedOrInfeasible") and not self.phase_one:
+            return status, None  # phase II starts feasible: the LP is unbounded
+        if status != "kOptimal":
             raise SolverError(
                 f"the master LP ended {h.modelStatusToString(h.getModelStatus())}",
                 backend=BACKEND,
@@ -264,20 +410,71 @@ class _Master:
         sol = h.getSolution()
         dual = np.asarray(sol.row_dual, dtype=float)
         x = np.asarray(sol.col_value, dtype=float)
-        artificial = float(x[: 2 * self.n_link].sum())
-        return (
+        return status, (
             h.getInfo().objective_function_value,
-            dual[: self.n_link],
+            self.signed(dual[: self.n_link]),
             dual[self.n_link :],
             x,
-            artificial,
         )
 
+    def signed(self, dual: np.ndarray) -> np.ndarray:
+        """``dual`` with the sign a row's bounds allow (>= 0 without an upper bound, <= 0
+        without a lower one): HiGHS's duals up to round-off."""
+        dual = np.where(np.isfinite(self.link_upper), dual, np.maximum(dual, 0.0))
+        return np.where(np.isfinite(self.link_lower), dual, np.minimum(dual, 0.0))
 
-def _scale(lower: np.ndarray, upper: np.ndarray) -> float:
-    """The largest finite row bound (at least 1): the yardstick for a violation."""
-    bounds = np.abs(np.concatenate([lower, upper]))
-    return max(1.0, float(bounds[np.isfinite(bounds)].max(initial=1.0)))
+    def lagrangian(self, dual: np.ndarray, reduced: float) -> float:
+        """The Lagrangian bound of the current phase at linking-row duals ``dual`` (of the
+        right signs), given the sum of the groups' pricing optima there: what the linking
+        rows' bounds are worth, plus the groups' optima, plus the best the master's fixed
+        columns can do at their reduced costs."""
+        pos, neg = dual > 0, dual < 0
+        rows = np.dot(self.link_lower[pos], dual[pos]) + np.dot(self.link_upper[neg], dual[neg])
+        d = self.fixed_cost - self.fixed_link.T @ dual
+        pos, neg = d > 0, d < 0
+        fixed = np.dot(self.fixed_lower[pos], d[pos]) + np.dot(self.fixed_upper[neg], d[neg])
+        return float(rows + reduced + fixed)
+
+    def subgradient(self, dual: np.ndarray, activity: np.ndarray, x: np.ndarray):
+        """A subgradient of the Lagrangian bound at ``dual``, given the groups' activity on
+        the linking rows at their pricing optima there (``None`` where the bound is not
+        finite): each row's bound that the dual prices (the nearest one to the activity
+        for a zero dual) less the activity of the groups and of the master's fixed columns
+        at their best bounds (their values in ``x`` where their reduced cost is 0)."""
+        d = self.fixed_cost - self.fixed_link.T @ dual
+        fixed = np.clip(x[: self.n_fixed], self.fixed_lower, self.fixed_upper)
+        fixed = np.where(d > 0, self.fixed_lower, np.where(d < 0, self.fixed_upper, fixed))
+        if not np.all(np.isfinite(fixed)):
+            return None
+        activity = activity + self.fixed_link @ fixed
+        bound = np.clip(activity, self.link_lower, self.link_upper)
+        bound = np.where(dual > 0, self.link_lower, np.where(dual < 0, self.link_upper, bound))
+        return bound - activity
+
+    def improves(self, p: _Proposal, dual: np.ndarray, convex: np.ndarray) -> bool:
+        """Whether ``p`` has a negative reduced cost in the master at ``dual`` / ``convex``
+        (the master's own duals, whatever duals ``p`` was priced at)."""
+        reduced = (0.0 if self.phase_one else p.cost) - float(np.dot(dual, p.link))
+        return reduced < 0.0 if p.ray else reduced - convex[p.group] < 0.0
+
+    def feasible(self, x: np.ndarray) -> bool:
+        """Whether the mix ``x`` keeps every linking row (its artificials near 0)."""
+        violation = np.zeros(self.n_link)
+        np.add.at(violation, self.art_row, x[: self.n_art])  # in units of each row's size
+        return bool(np.all(violation <= FEASIBILITY_TOLERANCE * np.maximum(1.0, 1.0 / self.size)))
+
+
+def _row_size(a_link: sp.csr_array, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Per linking row, the yardstick of its violation: the largest of its finite bounds
+    and absolute coefficients (1 for an empty row with zero bounds)."""
+    size = np.zeros(a_link.shape[0])
+    np.maximum.at(
+        size, np.repeat(np.arange(a_link.shape[0]), np.diff(a_link.indptr)), np.abs(a_link.data)
+    )
+    for bound in (lower, upper):
+        finite = np.isfinite(bound)
+        size[finite] = np.maximum(size[finite], np.abs(bound[finite]))
+    return np.where(size > 0, size, 1.0)
 
 
 def solve_by_blocks(
@@ -288,6 +485,7 @@ def solve_by_blocks(
     workers: int = 1,
     tolerance: float = 1e-7,
     max_rounds: int = 500,
+    smoothing: float = SMOOTHING,
 ) -> SolveResult:
     """Solve the LP ``model`` by Dantzig–Wolfe decomposition over column ``groups``.
 
@@ -295,13 +493,18 @@ def solve_by_blocks(
         (see :func:`complete_groups` to place auxiliary columns)
     workers : processes pricing the groups (1: in this process)
     tolerance : relative gap between the master's objective and the Lagrangian bound at
-        which the LP counts as solved
+        which the LP counts as solved (phase II) or as infeasible (phase I)
+    max_rounds : rounds of pricing (each one or more passes over the groups), both phases
+    smoothing : starting weight of the best duals so far in the duals priced, adapted each
+        round (0: plain column generation at the master's duals)
     """
     options = options or SolveOptions()
     if model.is_mip:
         raise SolverError(
             "decomposition solves LPs only (this model has integers)", backend=BACKEND
         )
+    if not 0.0 <= smoothing < 1.0:
+        raise ValueError(f"smoothing must be in [0, 1), got {smoothing}")
     t0 = time.perf_counter()
     groups = np.asarray(groups, dtype=np.int64)
     if groups.shape != (model.n_cols,):
@@ -326,68 +529,118 @@ def solve_by_blocks(
                 sp.csr_array(csc_link[:, cols]),
             )
         )  # fmt: skip
-    lo_up = (model.row_lower[link_rows], model.row_upper[link_rows])
+    link_lower, link_upper = model.row_lower[link_rows], model.row_upper[link_rows]
     own = np.flatnonzero(groups < 0)
-    big = ARTIFICIAL_COST * max(1.0, float(np.abs(cost).max(initial=0.0)))
     build = time.perf_counter() - t0
 
     t_engine = time.perf_counter()
     pool = _Pool(parts, options, workers)
     try:
         master = _Master(
-            model.row_lower[link_rows], model.row_upper[link_rows], n_groups, cost[own],
-            model.col_lower[own], model.col_upper[own], csc_link[:, own], big, options,
+            link_lower, link_upper, _row_size(a_link, link_lower, link_upper), n_groups,
+            cost[own], model.col_lower[own], model.col_upper[own], csc_link[:, own], options,
         )  # fmt: skip
-        link_dual = np.zeros(len(link_rows))
-        value, convex, x, artificial, rounds = 0.0, np.zeros(n_groups), np.zeros(0), np.inf, 0
+        link_dual = np.zeros(len(link_rows))  # the master's
+        value, convex, x = 0.0, np.zeros(n_groups), np.zeros(0)
+        center, best = None, -np.inf  # the duals of the best Lagrangian bound (this phase)
+        smooth = smoothing  # weight of ``center`` in the duals priced
+        priced_at = link_dual  # the duals of the last pricing pass
+        rounds = passes = phase_one_rounds = 0
         termination = TerminationCondition.ITERATION_LIMIT
-        calls = 0  # pricing passes so far: each group keeps one proposal per pass
         for rounds in range(1, max_rounds + 1):
-            duals = [link_dual] if rounds > 1 else [link_dual, _lean_dual(a_link, lo_up, cost)]
-            passes = []
-            for d in duals:
-                passes.append((calls, pool.ask("price", d)))
-                calls += 1
-            priced = passes[0][1]
-            bad = {status for _, p in passes for _, status, *_ in p if status != "kOptimal"}
+            # Round 1 offers each group's own optimum; later rounds price at the duals of
+            # the master's phase (phase I: the linking rows' prices alone).
+            phase_one = master.phase_one and rounds > 1
+            new: list[_Proposal] = []
+            for k in itertools.count():
+                # Smoothed duals (Wentges 1997): a step ``1 - smooth`` from the best duals
+                # so far towards the master's; where that finds no column the master wants
+                # (mispricing), shorter steps, down to the master's own duals.
+                step = 1.0 if center is None else min(1.0, (k + 1) * (1.0 - smooth))
+                priced_at = link_dual if step == 1.0 else center + step * (link_dual - center)
+                priced = pool.ask("price", (priced_at, phase_one))
+                passes += 1
+                bad = {s for _, s, _ in priced if s not in ("kOptimal", "kUnbounded")}
+                if bad or rounds == 1:
+                    new = [p for _, _, found in priced for p in found]
+                    break
+                if all(s == "kOptimal" for _, s, _ in priced):
+                    if k == 0 and center is not None and smoothing > 0.0:
+                        # Pessoa et al. (2018): smooth less where the bound still rises
+                        # towards the master's duals, more where it does not.
+                        activity = sum(f[0].link for _, _, f in priced)
+                        g = master.subgradient(priced_at, activity, x)
+                        if g is not None and np.dot(g, link_dual - center) > 0.0:
+                            smooth = max(0.0, smooth - 0.1)
+                        elif g is not None:
+                            smooth = min(0.99, smooth + 0.1 * (1.0 - smooth))
+                    bound = master.lagrangian(priced_at, sum(f[0].reduced for _, _, f in priced))
+                    if bound > best:
+                        center, best = priced_at, bound
+                new = [
+                    p
+                    for _, _, found in priced
+                    for p in found
+                    if master.improves(p, link_dual, convex)
+                ]
+                if new or step == 1.0:
+                    break
             if bad:
                 termination = _termination(bad)
                 break
             if rounds > 1:
-                bound = value + sum(min(0.0, r - convex[g]) for g, _, r, *_ in priced)
                 LOG.info(
-                    "round %d: master %.9g, bound %.9g, %.1f s",
+                    "round %d (phase %s, %d passes, smoothing %.2f): master %.9g, bound %.9g, "
+                    "%.1f s",
                     rounds,
+                    "I" if phase_one else "II",
+                    k + 1,
+                    smooth,
                     value,
-                    bound,
+                    best,
                     time.perf_counter() - t0,
                 )
-                if value - bound <= tolerance * max(1.0, abs(value)):
-                    termination = TerminationCondition.OPTIMAL
+                if value - best <= tolerance * max(1.0, abs(value)):
+                    # phase I converged with a violation left: no mix keeps the rows
+                    termination = (
+                        TerminationCondition.INFEASIBLE
+                        if phase_one
+                        else TerminationCondition.OPTIMAL
+                    )
                     break
                 if options.time_limit is not None and time.perf_counter() - t0 > options.time_limit:
                     termination = TerminationCondition.TIME_LIMIT
                     break
-            for call, results in passes:
-                for g, _, reduced, original, link in results:
-                    if rounds == 1 or reduced - convex[g] < 0.0:
-                        master.add(g, call, original, link)
-            value, link_dual, convex, x, artificial = master.solve()
-        feasible = rounds > 1 and artificial <= 1e-6 * _scale(model.row_lower, model.row_upper)
-        if termination is TerminationCondition.OPTIMAL and not feasible:
-            termination = TerminationCondition.INFEASIBLE
+            for p in new:
+                master.add(p)
+            status, solved = master.solve()
+            if solved is not None and master.phase_one and master.feasible(solved[3]):
+                phase_one_rounds = rounds
+                master.phase_two()
+                center, best, smooth = None, -np.inf, smoothing
+                status, solved = master.solve()
+            if solved is None:
+                termination = TerminationCondition.UNBOUNDED
+                break
+            value, link_dual, convex, x = solved
+        feasible = not master.phase_one and termination is not TerminationCondition.UNBOUNDED
         solution = duals = objective = None
         status = SolutionStatus.NO_SOLUTION
         if termination is TerminationCondition.INFEASIBLE:
             status = SolutionStatus.INFEASIBLE
         elif feasible:
-            weights = {g: np.zeros(calls) for g in range(n_groups)}
-            for (g, r), w in zip(master.owner, x[master.n_fixed :], strict=True):
-                weights[g][r] = w
+            # The duals returned: the best Lagrangian ones, with the groups' local duals
+            # priced at them (together an optimal dual of the LP, to ``tolerance``).
+            answer = link_dual if center is None else center
+            if answer is not priced_at:
+                pool.ask("price", (answer, False))
+            weights: dict[int, dict[int, float]] = {g: {} for g in range(n_groups)}
+            for (g, n), w in zip(master.owner, x[master.n_fixed :], strict=True):
+                weights[g][n] = float(w)
             solution = np.zeros(model.n_cols)
-            solution[own] = x[2 * len(link_rows) : master.n_fixed]
+            solution[own] = x[master.n_art : master.n_fixed]
             row_dual = np.zeros(model.n_rows)
-            row_dual[link_rows] = link_dual
+            row_dual[link_rows] = answer
             for g, xg, local_dual in pool.ask("combine", weights):
                 solution[parts[g].columns] = xg
                 row_dual[parts[g].rows] = local_dual
@@ -410,23 +663,14 @@ def solve_by_blocks(
         columns=column_slices(model),
         gap=None if objective is None else 0.0 if status is SolutionStatus.OPTIMAL else None,
         timings=Timings(build=build, engine=time.perf_counter() - t_engine),
-        message=f"{n_groups} groups, {len(link_rows)} linking rows, {rounds} round(s)",
+        message=f"{n_groups} groups, {len(link_rows)} linking rows, {rounds} round(s) "
+        f"of {passes} pricing pass(es) ("
+        + (
+            f"{phase_one_rounds} to a mix that keeps the linking rows)"
+            if phase_one_rounds
+            else "no mix kept the linking rows)"
+        ),
     )
-
-
-def _lean_dual(a_link: sp.csr_array, bounds, cost: np.ndarray) -> np.ndarray:
-    """Prices on the linking rows that make each group use as little of what they limit as
-    it can (each row scaled to unit size, worth 1,000 times the largest cost): the first
-    round's second proposals, so that the master can mix a feasible plan from the start
-    instead of paying for violations (whose huge duals would steer the next rounds)."""
-    lower, upper = bounds
-    direction = np.isfinite(upper).astype(float) - np.isfinite(lower).astype(float)
-    size = np.zeros(a_link.shape[0])
-    np.maximum.at(
-        size, np.repeat(np.arange(a_link.shape[0]), np.diff(a_link.indptr)), np.abs(a_link.data)
-    )
-    scale = 1e3 * max(1.0, float(np.abs(cost).max(initial=0.0)))
-    return -scale * direction / np.where(size > 0, size, 1.0)
 
 
 def _termination(statuses: set[str]) -> TerminationCondition:

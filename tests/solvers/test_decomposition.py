@@ -123,6 +123,59 @@ def test_workers_give_the_same_answer():
     np.testing.assert_allclose(two.x, one.x, atol=1e-9)
 
 
+def unbounded_groups_lp(n_groups: int = 3, most: float = 3.0, keep_cost: float = 0.1):
+    """Groups whose own LP is unbounded (``buy`` and ``keep`` grow together without end)
+    and that only a linking row bounds: each group buys at least its demand, ``buy - keep
+    = d``, and all together buy between twice and ``most`` times the total demand. Round 1
+    proposals (each group's own optimum) buy too little, and phase I prices ``buy`` alone
+    (no cost): each pricing LP is unbounded and proposes a ray."""
+    rng = np.random.default_rng(0)
+    d = rng.uniform(2, 5, n_groups)
+    m = LinearModel("rays")
+    buy = m.add_variables("buy", n_groups, ub=np.inf, cost=rng.uniform(1, 2, n_groups))
+    keep = m.add_variables("keep", n_groups, ub=np.inf, cost=keep_cost)
+    eye = sp.csr_array(sp.eye(n_groups))
+    m.add_constraints("demand", {buy: eye, keep: -eye}, lower=d, upper=d)
+    m.add_constraints(
+        "total",
+        {buy: sp.csr_array(np.ones((1, n_groups)))},
+        lower=2 * d.sum(),
+        upper=most * d.sum(),
+    )
+    return m, np.tile(np.arange(n_groups), 2)
+
+
+def test_groups_unbounded_on_their_own_propose_rays():
+    model, groups = unbounded_groups_lp()
+    whole = solve(model, "highs").raise_for_status()
+    parts = solve_by_blocks(model, groups).raise_for_status()
+    assert parts.termination is TerminationCondition.OPTIMAL
+    assert parts.objective == pytest.approx(whole.objective, rel=1e-7)
+    ax = model.matrix() @ parts.x
+    assert np.all(ax >= model.row_lower - 1e-7) and np.all(ax <= model.row_upper + 1e-7)
+    assert certificate_gap(model, parts.x, parts.duals) < 1e-6 * max(1, abs(whole.objective))
+
+
+def test_an_unbounded_lp_is_reported_as_unbounded():
+    model, groups = unbounded_groups_lp(most=np.inf, keep_cost=-5.0)  # keeping pays, no end
+    assert solve(model, "highs").termination in {
+        TerminationCondition.UNBOUNDED,
+        TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
+    }
+    result = solve_by_blocks(model, groups)
+    assert result.termination is TerminationCondition.UNBOUNDED and not result.has_solution
+
+
+def test_plain_column_generation_without_smoothing_gives_the_same_answer():
+    model, groups = block_lp(3, n_groups=6, budget=0.3)
+    groups = complete_groups(model, groups)
+    whole = solve(model, "highs").raise_for_status()
+    plain = solve_by_blocks(model, groups, smoothing=0.0).raise_for_status()
+    assert plain.termination is TerminationCondition.OPTIMAL
+    assert plain.objective == pytest.approx(whole.objective, rel=1e-7)
+    assert certificate_gap(model, plain.x, plain.duals) < 1e-6 * max(1, abs(whole.objective))
+
+
 def test_infeasible_linking_rows_are_reported_as_infeasible():
     model, groups = block_lp(1)
     tight = model.with_row_bounds("budget", upper=[1.0])  # cannot buy the demand
