@@ -46,12 +46,15 @@ def scenario_tail(p: PlanningProblem) -> list[str]:
     wanted = implied_service(p)[item_of_key]
     targets = np.fmax(p.fill_rate[keys], p.cycle_service[keys])
     wanted = np.fmax(wanted, np.nan_to_num(targets, nan=0.0))
-    reach = 1.0 - float(np.min(p.weights)) if p.n_scenarios > 1 else 0.0
+    # the largest of S equally weighted draws sits near the S / (S + 1) quantile; with
+    # unequal weights, the smallest weight plays the part of 1 / S
+    least = float(np.min(p.weights))
+    reach = 1.0 - least / (1.0 + least)
     short = wanted > reach + 1e-12
     if not short.any():
         return []
     top = float(wanted[short].max())
-    needed = math.ceil(top / (1.0 - top)) if top < 1 else math.inf
+    needed = math.ceil(top / (1.0 - top) - 1e-9) if top < 1 else math.inf
     return [
         f"the costs or targets of {int(short.sum())} of {len(keys)} item-locations call for "
         f"service up to {top:.2%}, but {p.n_scenarios} scenarios show demand only up to about "

@@ -19,6 +19,7 @@ from stockwise.engine.planning.layout import Layout
 from stockwise.engine.planning.problem import (
     BudgetMode,
     CycleServiceForm,
+    LaterLimits,
     PlanningProblem,
     Shortage,
 )
@@ -140,6 +141,8 @@ def _order_sums(
     """
     lay, cols = parts.layout, parts.order_columns
     s_n, f_n = lay.n_scenarios, lay.first_stage
+    mean = parts.problem.later_limits is LaterLimits.MEAN
+    w = parts.problem.weights
     names, periods, limits = [], [], []
     r_all, c_all, v_all, entry_of_row = [], [], [], []
     n_rows = 0
@@ -152,10 +155,24 @@ def _order_sums(
             periods.append(t)
             limits.append(limit[t])
             window = slice(0, t + 1) if cumulative else slice(t, t + 1)
-            scen = 1 if t < f_n else s_n  # first-stage periods: one row
-            block = cols[:scen][:, lanes, :, window]  # scen x lanes x I x periods
-            value = np.broadcast_to(coef[None, None, :, None], block.shape)
-            rows = n_rows + np.broadcast_to(np.arange(scen)[:, None, None, None], block.shape)
+            if t < f_n:  # first-stage periods: one row
+                block = cols[:1][:, lanes, :, window]  # 1 x lanes x I x periods
+                value = np.broadcast_to(coef[None, None, :, None], block.shape)
+                scen, rows = 1, np.full(block.shape, n_rows)
+            elif mean:  # one row, the scenarios' orders weighted by their probability
+                block = cols[:, lanes, :, window]
+                shared = block < lay.n_first  # first-stage columns: once in all, not per s
+                value = np.where(
+                    shared,
+                    coef[None, None, :, None] / s_n,
+                    w[:, None, None, None] * coef[None, None, :, None],
+                )
+                scen, rows = 1, np.full(block.shape, n_rows)
+            else:  # a row per scenario
+                block = cols[:, lanes, :, window]
+                value = np.broadcast_to(coef[None, None, :, None], block.shape)
+                scen = s_n
+                rows = n_rows + np.broadcast_to(np.arange(scen)[:, None, None, None], block.shape)
             r_all.append(rows.ravel())
             c_all.append(block.ravel())
             v_all.append(value.ravel())
@@ -235,11 +252,8 @@ def storage(parts: Parts) -> Limit | None:
     s_n, t_n, i_n = lay.n_scenarios, lay.horizon, lay.n_items
     keys = stored[:, None] * i_n + np.arange(i_n)[None, :]  # N' x I
     cols = lay.on_hand_columns()[:, keys, :]  # S x N' x I x T
-    rows = (
-        np.arange(s_n)[:, None, None, None] * len(stored) * t_n
-        + np.arange(len(stored))[None, :, None, None] * t_n
-        + np.arange(t_n)[None, None, None, :]
-    )
+    row, scale, entry_of_row = _storage_rows(parts, len(stored))  # S x N' x T, S x T
+    n_rows = len(entry_of_row)
     cap = np.repeat(p.storage_capacity[stored], t_n)
     n = len(stored) * t_n
     block = LimitBlock(
@@ -249,11 +263,17 @@ def storage(parts: Parts) -> Limit | None:
         limit=cap,
         row_bound=cap,
         to_row_units=np.ones(n),
-        entry_of_row=np.tile(np.arange(n), s_n),
+        entry_of_row=entry_of_row,
         weight=1.0 / np.maximum(cap, 1e-9),
     )
-    volume = np.broadcast_to(p.volume[None, None, :, None], cols.shape)
-    matrix = coo(np.broadcast_to(rows, cols.shape), cols, volume, (s_n * n, lay.n_on_hand))
+    rows = row[:, :, None, :]
+    volume = p.volume[None, None, :, None] * scale[:, None, None, :]
+    matrix = coo(
+        np.broadcast_to(rows, cols.shape),
+        cols,
+        np.broadcast_to(volume, cols.shape),
+        (n_rows, lay.n_on_hand),
+    )
     position = {n: k for k, n in enumerate(stored)}
     loc = {name: k for k, name in enumerate(p.locations)}
     into = [(j, position[loc[lane.destination]]) for j, lane in enumerate(p.lanes)
@@ -262,15 +282,49 @@ def storage(parts: Parts) -> Limit | None:
         return Limit(block, {parts.on_hand: matrix})
     lanes, where = (np.array(v) for v in zip(*into, strict=True))
     ordered = parts.order_columns[:, lanes]  # S x L' x I x T
-    o_rows = (
-        np.arange(s_n)[:, None, None, None] * len(stored) * t_n
-        + where[None, :, None, None] * t_n
-        + np.arange(t_n)[None, None, None, :]
-    )
-    o_vol = np.broadcast_to(p.volume[None, None, :, None], ordered.shape)
-    orders = coo(np.broadcast_to(o_rows, ordered.shape), ordered, o_vol, (s_n * n, lay.n_order))
+    o_rows = np.broadcast_to(row[:, where][:, :, None, :], ordered.shape)
+    o_vol = np.broadcast_to(volume, (s_n, 1, i_n, t_n))
+    o_vol = np.broadcast_to(o_vol, ordered.shape)
+    orders = coo(o_rows, ordered, o_vol, (n_rows, lay.n_order))
     orders.sum_duplicates()  # first-stage columns repeat over scenarios, once per row
     return Limit(block, {parts.on_hand: matrix, parts.order: orders})
+
+
+def _storage_rows(parts: Parts, n_loc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The storage row of each scenario, location and period (``S x N' x T``), the factor
+    of each scenario and period's volumes in it (``S x T``), and each row's entry
+    (location-major, ``n * T + t``): a row per scenario, location and period; with
+    ``later_limits`` ``mean``, a row per location and later period that weighs the
+    scenarios by their probability."""
+    lay, p = parts.layout, parts.problem
+    s_n, t_n, f_n = lay.n_scenarios, lay.horizon, lay.first_stage
+    if p.later_limits is not LaterLimits.MEAN or f_n >= t_n:
+        row = (
+            np.arange(s_n)[:, None, None] * n_loc * t_n
+            + np.arange(n_loc)[None, :, None] * t_n
+            + np.arange(t_n)[None, None, :]
+        )
+        entry = np.tile(np.arange(n_loc * t_n), s_n)
+        return row, np.ones((s_n, t_n)), entry
+    later = t_n - f_n
+    row = np.empty((s_n, n_loc, t_n), dtype=np.int64)
+    row[:, :, :f_n] = (
+        np.arange(s_n)[:, None, None] * n_loc * f_n
+        + np.arange(n_loc)[None, :, None] * f_n
+        + np.arange(f_n)[None, None, :]
+    )
+    base = s_n * n_loc * f_n
+    row[:, :, f_n:] = (
+        base + np.arange(n_loc)[None, :, None] * later + np.arange(later)[None, None, :]
+    )
+    entry = np.concatenate(
+        [
+            np.tile((np.arange(n_loc)[:, None] * t_n + np.arange(f_n)[None, :]).ravel(), s_n),
+            (np.arange(n_loc)[:, None] * t_n + np.arange(f_n, t_n)[None, :]).ravel(),
+        ]
+    )
+    scale = np.where(np.arange(t_n)[None, :] < f_n, 1.0, p.weights[:, None])
+    return row, scale, entry
 
 
 # ---- service targets --------------------------------------------------------------------

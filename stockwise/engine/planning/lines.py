@@ -98,23 +98,23 @@ def _reasons(
             strict=True,
         )
     )
-    capped = set(
-        binding.loc[
-            binding["constraint"].isin([LimitKind.LANE_CAPACITY, LimitKind.SUPPLY]), "subject"
-        ]
-    )
+    caps = binding[binding["constraint"].isin([LimitKind.LANE_CAPACITY, LimitKind.SUPPLY])]
+    capped = set(zip(caps["subject"], caps["period"], strict=True))
     implied = implied_service(p)
     reasons = []
     for row, j, a in zip(frame.itertuples(index=False), lane, arrival, strict=True):
         lane_name = f"{row.origin} → {row.destination}"
+        caps_of_line = []  # every binding limit that caps the line
         if p.source_lanes[j] and row.period in budget:
-            reasons.append(f"capped by the purchase budget of period {row.period}")
-        elif a >= 0 and (row.destination, a + 1) in storage:
-            reasons.append(f"capped by the storage space of {row.destination} in period {a + 1}")
-        elif lane_name in capped or row.origin in capped:
-            reasons.append(
-                f"capped by the capacity of {lane_name if lane_name in capped else row.origin}"
-            )
+            caps_of_line.append(f"the purchase budget of period {row.period}")
+        for who in (lane_name, row.origin):
+            if (who, row.period) in capped:
+                caps_of_line.append(f"the capacity of {who} in period {row.period}")
+        for when in dict.fromkeys([row.period, a + 1 if a >= 0 else None]):
+            if when is not None and (row.destination, when) in storage:  # reserved, arrival
+                caps_of_line.append(f"the storage space of {row.destination} in period {when}")
+        if caps_of_line:
+            reasons.append("capped by " + " and ".join(caps_of_line))
         elif a < 0:
             reasons.append("arrives after the horizon: stock for the periods beyond it")
         elif np.isfinite(row.stockout_risk):

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from stockwise.engine.planning.checks import problem_warnings, service_shortfall
-from stockwise.engine.planning.decompose import AUTO_COLUMNS, solve_per_item
+from stockwise.engine.planning.decompose import solve_per_item
 from stockwise.engine.planning.elastic import Relaxation, relaxations_of
 from stockwise.engine.planning.formulation import Formulation, RelaxFirst, formulate
 from stockwise.engine.planning.kpis import (
@@ -173,9 +173,9 @@ def plan_orders(
     relax_first : ``service`` (default) moves service targets first and budgets and
         capacities only when nothing else helps; ``limits`` the other way round
     decompose : solve the LP item by item (Dantzig–Wolfe over items, HiGHS, in
-        ``options.threads`` worker processes, default one per core); ``None`` does so for LPs over
-        ``AUTO_COLUMNS`` columns when ``solver`` is ``highs``. Same optimum and shadow prices;
-        a MIP is always solved whole.
+        ``options.threads`` worker processes, default one per core): same optimum and
+        shadow prices, but slower than the whole LP whenever a limit binds (see
+        :mod:`.decompose`); ``None`` or ``False`` solves it whole; a MIP is always whole
     whole : the orders placed now in whole units, whole case packs and at least the MOQ on
         supplier lanes (rounded from the LP, the rest of the plan re-solved around them);
         ``False`` keeps the LP's fractional orders. ``problem.integer`` solves the exact MIP.
@@ -193,8 +193,7 @@ def plan_orders(
     say("building the model")
     f = formulate(problem)
     formulate_time = time.perf_counter() - t0
-    if decompose is None:
-        decompose = solver == "highs" and f.model.n_cols > AUTO_COLUMNS
+    decompose = bool(decompose)
     if decompose and f.model.is_mip:
         LOG.warning("item by item solves LPs only: this MIP (integer orders) is solved whole")
         decompose = False
@@ -270,10 +269,21 @@ def _whole_plan(
         else {}
     )
     lp_orders = lay.first_stage_orders(lp.x)
+    src = p.source_lanes
     for g in dict.fromkeys([f, elastic]):
+        warm = _warm(options, lp, g is f)
         for down in (False, True):
             q = whole_orders(p, lp_orders, down=down)
-            result = solve(_fixed(g, q, moved), solver, _warm(options, lp, g is f))
+            result = solve(_fixed(g, q, moved), solver, warm)
+            if result.has_solution:
+                return g, result, ""
+            # the purchases first, then the shipments the rounded purchases leave room for
+            # (with several first-stage periods, a DC ships what it bought in them)
+            bought = solve(_fixed(g, q, moved, lanes=src), solver, warm)
+            if not bought.has_solution:
+                continue
+            q = np.where(src[:, None, None], q, whole_orders(p, lay.first_stage_orders(bought.x)))
+            result = solve(_fixed(g, q, moved), solver, warm)
             if result.has_solution:
                 return g, result, ""
     return (
@@ -286,13 +296,19 @@ def _whole_plan(
     )
 
 
-def _fixed(g: Formulation, q: np.ndarray, moved: dict[str, np.ndarray]):
-    """``g``'s model with the first-stage orders fixed at ``q`` and the budgets and
-    capacities moved no further than ``moved`` (0 where absent); service slacks free."""
+def _fixed(
+    g: Formulation, q: np.ndarray, moved: dict[str, np.ndarray], lanes: np.ndarray | None = None
+):
+    """``g``'s model with the first-stage orders fixed at ``q`` (on ``lanes`` only, a
+    boolean per lane, when given) and the budgets and capacities moved no further than
+    ``moved`` (0 where absent); service slacks free."""
     model = g.model.copy()
     block = model.variables["order"]
     lower, upper = block.lower.copy(), block.upper.copy()
-    lower[: g.layout.n_first] = upper[: g.layout.n_first] = q.ravel()
+    cols = g.layout.first_stage_columns()
+    if lanes is not None:
+        cols, q = cols[lanes], q[lanes]
+    lower[cols.ravel()] = upper[cols.ravel()] = q.ravel()
     model.variables["order"] = dataclasses.replace(block, lower=lower, upper=upper)
     p = g.problem
     for kind in g.limits:

@@ -126,7 +126,10 @@ def test_reason_names_the_storage_space_that_binds_when_the_order_arrives():
     assert early.reason == "capped by the storage space of ST in period 3"
     late = line(plan, 3)
     assert late.arrival_period == 4 and late.projected_stock == pytest.approx(0.0)
-    assert late.reason == "capped by the capacity of SUP → ST"
+    # the lane is full in period 3 and so is the space it reserves there (5 + 10)
+    assert late.reason == (
+        "capped by the capacity of SUP → ST in period 3 and the storage space of ST in period 3"
+    )
 
 
 def test_reason_names_the_storage_space_reserved_when_the_order_is_placed():
@@ -156,7 +159,7 @@ def test_reason_names_a_lane_capacity_only_in_the_periods_the_lane_is_full():
     # fills the lane (10), period 2's (3) leaves 7 of it free, so it is not capped.
     plan = plan_store(store(capacity=10.0), [0, 15, 3])
     np.testing.assert_allclose(plan.quantities[0, 0], [10, 3, 0], atol=1e-9)
-    assert line(plan, 1).reason == "capped by the capacity of SUP → ST"
+    assert line(plan, 1).reason == "capped by the capacity of SUP → ST in period 1"
     prices = plan.shadow_prices.set_index(["constraint", "period"])
     assert not prices.loc[("lane_capacity", 2), "binding"]
     assert "capped" not in line(plan, 2).reason
