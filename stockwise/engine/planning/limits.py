@@ -19,7 +19,6 @@ from stockwise.engine.planning.layout import Layout
 from stockwise.engine.planning.problem import (
     BudgetMode,
     CycleServiceForm,
-    LaterLimits,
     PlanningProblem,
     Shortage,
 )
@@ -141,8 +140,6 @@ def _order_sums(
     """
     lay, cols = parts.layout, parts.order_columns
     s_n, f_n = lay.n_scenarios, lay.first_stage
-    mean = parts.problem.later_limits is LaterLimits.MEAN
-    w = parts.problem.weights
     names, periods, limits = [], [], []
     r_all, c_all, v_all, entry_of_row = [], [], [], []
     n_rows = 0
@@ -158,15 +155,6 @@ def _order_sums(
             if t < f_n:  # first-stage periods: one row
                 block = cols[:1][:, lanes, :, window]  # 1 x lanes x I x periods
                 value = np.broadcast_to(coef[None, None, :, None], block.shape)
-                scen, rows = 1, np.full(block.shape, n_rows)
-            elif mean:  # one row, the scenarios' orders weighted by their probability
-                block = cols[:, lanes, :, window]
-                shared = block < lay.n_first  # first-stage columns: once in all, not per s
-                value = np.where(
-                    shared,
-                    coef[None, None, :, None] / s_n,
-                    w[:, None, None, None] * coef[None, None, :, None],
-                )
                 scen, rows = 1, np.full(block.shape, n_rows)
             else:  # a row per scenario
                 block = cols[:, lanes, :, window]
@@ -252,7 +240,12 @@ def storage(parts: Parts) -> Limit | None:
     s_n, t_n, i_n = lay.n_scenarios, lay.horizon, lay.n_items
     keys = stored[:, None] * i_n + np.arange(i_n)[None, :]  # N' x I
     cols = lay.on_hand_columns()[:, keys, :]  # S x N' x I x T
-    row, scale, entry_of_row = _storage_rows(parts, len(stored))  # S x N' x T, S x T
+    row = (  # S x N' x T: a row per scenario, location and period
+        np.arange(s_n)[:, None, None] * len(stored) * t_n
+        + np.arange(len(stored))[None, :, None] * t_n
+        + np.arange(t_n)[None, None, :]
+    )
+    entry_of_row = np.tile(np.arange(len(stored) * t_n), s_n)  # entry n * T + t
     n_rows = len(entry_of_row)
     cap = np.repeat(p.storage_capacity[stored], t_n)
     n = len(stored) * t_n
@@ -267,7 +260,7 @@ def storage(parts: Parts) -> Limit | None:
         weight=1.0 / np.maximum(cap, 1e-9),
     )
     rows = row[:, :, None, :]
-    volume = p.volume[None, None, :, None] * scale[:, None, None, :]
+    volume = p.volume[None, None, :, None]
     matrix = coo(
         np.broadcast_to(rows, cols.shape),
         cols,
@@ -288,43 +281,6 @@ def storage(parts: Parts) -> Limit | None:
     orders = coo(o_rows, ordered, o_vol, (n_rows, lay.n_order))
     orders.sum_duplicates()  # first-stage columns repeat over scenarios, once per row
     return Limit(block, {parts.on_hand: matrix, parts.order: orders})
-
-
-def _storage_rows(parts: Parts, n_loc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The storage row of each scenario, location and period (``S x N' x T``), the factor
-    of each scenario and period's volumes in it (``S x T``), and each row's entry
-    (location-major, ``n * T + t``): a row per scenario, location and period; with
-    ``later_limits`` ``mean``, a row per location and later period that weighs the
-    scenarios by their probability."""
-    lay, p = parts.layout, parts.problem
-    s_n, t_n, f_n = lay.n_scenarios, lay.horizon, lay.first_stage
-    if p.later_limits is not LaterLimits.MEAN or f_n >= t_n:
-        row = (
-            np.arange(s_n)[:, None, None] * n_loc * t_n
-            + np.arange(n_loc)[None, :, None] * t_n
-            + np.arange(t_n)[None, None, :]
-        )
-        entry = np.tile(np.arange(n_loc * t_n), s_n)
-        return row, np.ones((s_n, t_n)), entry
-    later = t_n - f_n
-    row = np.empty((s_n, n_loc, t_n), dtype=np.int64)
-    row[:, :, :f_n] = (
-        np.arange(s_n)[:, None, None] * n_loc * f_n
-        + np.arange(n_loc)[None, :, None] * f_n
-        + np.arange(f_n)[None, None, :]
-    )
-    base = s_n * n_loc * f_n
-    row[:, :, f_n:] = (
-        base + np.arange(n_loc)[None, :, None] * later + np.arange(later)[None, None, :]
-    )
-    entry = np.concatenate(
-        [
-            np.tile((np.arange(n_loc)[:, None] * t_n + np.arange(f_n)[None, :]).ravel(), s_n),
-            (np.arange(n_loc)[:, None] * t_n + np.arange(f_n, t_n)[None, :]).ravel(),
-        ]
-    )
-    scale = np.where(np.arange(t_n)[None, :] < f_n, 1.0, p.weights[:, None])
-    return row, scale, entry
 
 
 # ---- service targets --------------------------------------------------------------------

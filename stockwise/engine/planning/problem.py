@@ -35,14 +35,6 @@ class CycleServiceForm(StrEnum):
     CVAR = "cvar"  # conservative LP: CVaR of the shortfall D − available stock <= 0
 
 
-class LaterLimits(StrEnum):
-    """How budgets, capacities and storage bind the orders after the first stage (the
-    projected ones, which adapt per scenario and are re-planned before they are placed)."""
-
-    EACH = "each"  # in every scenario
-    MEAN = "mean"  # on average over the scenarios (the first stage: in every scenario)
-
-
 class BudgetMode(StrEnum):
     """How purchase budgets bind."""
 
@@ -140,7 +132,6 @@ class PlanningProblem:
     terminal_value: float = 1.0
     key_holding: np.ndarray | None = None
     first_stage: int = 1
-    later_limits: LaterLimits = LaterLimits.EACH
 
     @property
     def holding_per_key(self) -> np.ndarray:
@@ -220,7 +211,6 @@ def build_problem(
     terminal_value: float = 1.0,
     location_holding_cost: Mapping[str, float] | None = None,
     first_stage: int = 1,
-    later_limits: LaterLimits | str = LaterLimits.EACH,
 ) -> PlanningProblem:
     """The planning problem for ``dataset`` over the first ``horizon`` periods of ``scenarios``.
 
@@ -236,9 +226,6 @@ def build_problem(
         downstream); locations not named keep the items' holding cost
     first_stage : [periods] orders decided now, shared by every scenario (the re-plan
         interval; 1 by default); later orders adapt to each scenario
-    later_limits : ``each`` (budgets, capacities and storage hold in every scenario in
-        every period) or ``mean`` (after the first stage, on average over the scenarios: a
-        smaller coupling between items, for speed)
 
     Raises :class:`ProblemError` naming the offending field when the inputs do not fit.
     """
@@ -395,7 +382,6 @@ def build_problem(
         terminal_value=terminal_value,
         key_holding=key_holding,
         first_stage=int(first_stage),
-        later_limits=LaterLimits(later_limits),
     )
 
 
