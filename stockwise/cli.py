@@ -6,6 +6,7 @@ no planning logic lives here.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -427,9 +428,18 @@ def simulate(
     items: Annotated[
         int | None, typer.Option(min=1, help="Only the first N items (a quick look)")
     ] = None,
-    replan_every: Annotated[int, typer.Option(min=1, help="Re-plan every k periods")] = 3,
-    plan_horizon: Annotated[int, typer.Option(min=1, help="Plan look-ahead [periods]")] = 8,
-    plan_scenarios: Annotated[int, typer.Option(min=1, help="Scenarios per re-plan")] = 8,
+    replan_every: Annotated[
+        int, typer.Option(min=1, help="Re-plan every k periods")
+    ] = PlanSettings().first_stage,
+    plan_horizon: Annotated[
+        int, typer.Option(min=1, help="Plan look-ahead [periods]")
+    ] = PlanSettings().horizon,
+    plan_scenarios: Annotated[
+        int, typer.Option(min=1, help="Scenarios per re-plan")
+    ] = PlanSettings().scenarios,
+    plan_workers: Annotated[
+        int, typer.Option(min=1, help="Processes solving the re-plans of a period side by side")
+    ] = os.cpu_count() or 1,
     lost_sales: Annotated[
         bool, typer.Option("--lost-sales", help="Unmet demand is lost (default: backordered)")
     ] = False,
@@ -486,6 +496,7 @@ def simulate(
             replan_every=replan_every,
             plan_horizon=plan_horizon,
             plan_scenarios=plan_scenarios,
+            plan_workers=plan_workers,
             lost_sales=lost_sales,
         )
         with _SimulationProgress() as shown, reporting_progress(shown):

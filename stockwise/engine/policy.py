@@ -11,6 +11,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from stockwise.engine.planning.task import PlanSettings
+
 
 @runtime_checkable
 class Policy(Protocol):
@@ -62,9 +64,10 @@ class RS:
 @dataclass(frozen=True)
 class FollowPlan:
     """Follow the optimizer's order plan, re-planning every ``replan_every`` periods over a
-    rolling ``horizon`` with ``n_scenarios`` scenarios."""
+    rolling ``horizon`` with ``n_scenarios`` scenarios (the planner's own defaults,
+    :class:`~stockwise.engine.planning.PlanSettings`)."""
 
-    replan_every: int = 1
-    horizon: int = 8
-    n_scenarios: int = 50
+    replan_every: int = PlanSettings().first_stage
+    horizon: int = PlanSettings().horizon
+    n_scenarios: int = PlanSettings().scenarios
     name: str = "plan + re-plan"

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from stockwise.api.models.base import utcnow
+from stockwise.engine.planning.task import PlanSettings
 
 PolicyName = Literal["naive", "base-stock", "ss", "rq", "gsm", "plan"]
 
@@ -56,6 +57,12 @@ class SimulationRequest(SQLModel):
     periods: int = Field(26, ge=1, le=520, description="Periods simulated")
     seed: int = Field(0, ge=0, le=2**63 - 1)
     items: int | None = Field(None, ge=1, description="Only the first N items (a quick look)")
-    replan_every: int = Field(3, ge=1, le=52, description="Re-plan every k periods")
-    plan_horizon: int = Field(8, ge=1, le=156, description="Plan look-ahead [periods]")
-    plan_scenarios: int = Field(8, ge=1, le=1000, description="Scenarios per re-plan")
+    replan_every: int = Field(
+        PlanSettings().first_stage, ge=1, le=52, description="Re-plan every k periods"
+    )
+    plan_horizon: int = Field(
+        PlanSettings().horizon, ge=1, le=156, description="Plan look-ahead [periods]"
+    )
+    plan_scenarios: int = Field(
+        PlanSettings().scenarios, ge=1, le=1000, description="Scenarios per re-plan"
+    )

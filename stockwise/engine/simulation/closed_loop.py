@@ -14,9 +14,11 @@ future unfolds, against the policies a planner would otherwise run, on the same 
   scenarios drawn apart from the simulated futures.
 
 The world is the sample (``stockwise.data.sample.generate``) restricted to its first
-items, with the stores' and DCs' storage space and the purchase budget scaled to those
-items' share, so that both bind in busy weeks as they do for the whole sample; the
-simulator enforces them for every policy. Backorders are judged by total cost, lost sales
+items, with the stores' and DCs' storage space scaled to those items' share of the volume
+and the purchase budget set by the sample's own rule for them (1.04 x the mean weekly
+purchase value of their true mean demand over the simulated weeks), so that both bind in
+busy weeks as they do for the whole sample; the simulator enforces them for every
+policy. Backorders are judged by total cost, lost sales
 by profit (a lost sale costs its margin and the shortage penalty).
 """
 
@@ -29,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stockwise.data import Dataset
-from stockwise.data.sample import generate
+from stockwise.data import Budget, Dataset
+from stockwise.data.sample import BUDGET_FACTOR, N_WEEKS, generate, sample_process
 from stockwise.engine.policies.dataset import plan_policy
 from stockwise.engine.policy import FollowPlan, Policy
 from stockwise.engine.simulation.compare import (
@@ -85,7 +87,7 @@ def world(case: ClosedLoop) -> tuple[Dataset, ScenarioSet, ScenarioSet, Scenario
     horizon) and the draws the base-stock levels are optimised on."""
     sample = generate(case.seed)
     items = [it.item for it in sample.items[: case.items]]
-    dataset = restrict_items(sample, items, scale_limits=True)
+    dataset = _with_budget(restrict_items(sample, items, scale_limits=True), case)
     futures_seed, plan_seed, saa_seed = (
         int(child.generate_state(1)[0]) for child in np.random.SeedSequence(case.seed).spawn(3)
     )
@@ -97,6 +99,20 @@ def world(case: ClosedLoop) -> tuple[Dataset, ScenarioSet, ScenarioSet, Scenario
     planning = draw(case.periods + case.horizon, case.scenarios, plan_seed)
     saa = draw(case.periods, max(case.scenarios, 200), saa_seed)
     return dataset, futures, planning, saa
+
+
+def _with_budget(dataset: Dataset, case: ClosedLoop) -> Dataset:
+    """The sample's budget rule for the kept items and the simulated weeks: the weekly
+    purchase budget is ``BUDGET_FACTOR`` x the mean weekly purchase value of the true mean
+    demand, so it binds in the busier weeks of the window."""
+    process = sample_process(case.seed)
+    weeks = N_WEEKS + np.arange(case.periods)
+    cost = {it.item: it.unit_cost for it in dataset.items}
+    value = np.array([cost.get(item, 0.0) for item, _ in process.keys]) @ process.mean(weeks)
+    budget = Budget(float(round(BUDGET_FACTOR * value.mean(), -1)))
+    return dataclasses.replace(
+        dataset, constraints=dataclasses.replace(dataset.constraints, budgets=(budget,))
+    )
 
 
 def policies(case: ClosedLoop, dataset: Dataset, saa: ScenarioSet) -> list[Policy]:
